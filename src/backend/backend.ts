@@ -1,0 +1,157 @@
+import type { DType, TypedArray } from './storage.js';
+
+export type UnaryOp =
+  | 'neg'
+  | 'abs'
+  | 'sign'
+  | 'exp'
+  | 'expm1'
+  | 'log'
+  | 'log1p'
+  | 'sqrt'
+  | 'rsqrt'
+  | 'square'
+  | 'reciprocal'
+  | 'sigmoid'
+  | 'tanh'
+  | 'erf'
+  | 'sin'
+  | 'cos'
+  | 'floor'
+  | 'ceil'
+  | 'round'
+  | 'logicalNot';
+
+export type ArithmeticOp = 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum';
+export type ComparisonOp =
+  | 'equal'
+  | 'notEqual'
+  | 'less'
+  | 'lessEqual'
+  | 'greater'
+  | 'greaterEqual'
+  | 'logicalAnd'
+  | 'logicalOr';
+export type BinaryOp = ArithmeticOp | ComparisonOp;
+
+export type ReduceOp = 'sum' | 'max' | 'min';
+export type ArgReduceOp = 'argmax' | 'argmin';
+
+/** Geometry of a 2-D convolution in NHWC, with the filter laid out [kH, kW, inC, outC]. */
+export interface Conv2DInfo {
+  batch: number;
+  inH: number;
+  inW: number;
+  inC: number;
+  outH: number;
+  outW: number;
+  outC: number;
+  kH: number;
+  kW: number;
+  strideH: number;
+  strideW: number;
+  dilationH: number;
+  dilationW: number;
+  padTop: number;
+  padLeft: number;
+}
+
+/** Geometry of a 2-D pooling window in NHWC (channels pooled independently). */
+export interface Pool2DInfo {
+  batch: number;
+  inH: number;
+  inW: number;
+  channels: number;
+  outH: number;
+  outW: number;
+  kH: number;
+  kW: number;
+  strideH: number;
+  strideW: number;
+  padTop: number;
+  padLeft: number;
+}
+
+/**
+ * Batched matrix product: `batch` products of (m × k) by (k × n). A batch stride of 0 reuses
+ * the same matrix for every batch entry (broadcasting); transposes read the stored operand as
+ * its transpose without copying it.
+ */
+export interface MatMulInfo {
+  batch: number;
+  m: number;
+  k: number;
+  n: number;
+  transposeA: boolean;
+  transposeB: boolean;
+  aBatchStride: number;
+  bBatchStride: number;
+}
+
+/**
+ * What an op asks of the machine. Every method takes contiguous row-major arrays that it must
+ * not modify, and returns a freshly allocated array (which the caller then owns). Shapes are
+ * validated by the ops before a kernel is called; kernels do not check them again.
+ */
+export interface Backend {
+  readonly name: string;
+
+  unary(op: UnaryOp, x: TypedArray): TypedArray;
+  /** Shapes have the same rank as `outShape`; a dimension of 1 broadcasts. */
+  binary(
+    op: BinaryOp,
+    a: TypedArray,
+    aShape: readonly number[],
+    b: TypedArray,
+    bShape: readonly number[],
+    outShape: readonly number[],
+  ): TypedArray;
+  where(
+    cond: Uint8Array,
+    condShape: readonly number[],
+    a: TypedArray,
+    aShape: readonly number[],
+    b: TypedArray,
+    bShape: readonly number[],
+    outShape: readonly number[],
+  ): TypedArray;
+  cast(x: TypedArray, dtype: DType): TypedArray;
+
+  /** Reduces the listed axes (sorted, distinct); the result has the kept dimensions' size. */
+  reduce(op: ReduceOp, x: TypedArray, shape: readonly number[], axes: readonly number[]): TypedArray;
+  argReduce(op: ArgReduceOp, x: TypedArray, shape: readonly number[], axis: number): Int32Array;
+
+  matMul(a: TypedArray, b: TypedArray, info: MatMulInfo): TypedArray;
+
+  transpose(x: TypedArray, shape: readonly number[], perm: readonly number[]): TypedArray;
+  broadcastTo(x: TypedArray, shape: readonly number[], outShape: readonly number[]): TypedArray;
+  slice(
+    x: TypedArray,
+    shape: readonly number[],
+    begin: readonly number[],
+    size: readonly number[],
+  ): TypedArray;
+  pad(
+    x: TypedArray,
+    shape: readonly number[],
+    paddings: readonly (readonly [number, number])[],
+    value: number,
+  ): TypedArray;
+  concat(xs: readonly TypedArray[], shapes: readonly (readonly number[])[], axis: number): TypedArray;
+  /** Output shape: shape[:axis] + [indices.length] + shape[axis+1:]; indices are in range. */
+  gather(x: TypedArray, shape: readonly number[], indices: Int32Array, axis: number): TypedArray;
+  /** The gradient of gather: adds each slice of `updates` into a zero tensor of `outShape`. */
+  scatterAdd(updates: TypedArray, indices: Int32Array, outShape: readonly number[], axis: number): TypedArray;
+  oneHot(indices: Int32Array, depth: number, onValue: number, offValue: number): Float32Array;
+
+  conv2d(x: TypedArray, filter: TypedArray, info: Conv2DInfo): TypedArray;
+  conv2dBackpropInput(dy: TypedArray, filter: TypedArray, info: Conv2DInfo): TypedArray;
+  conv2dBackpropFilter(x: TypedArray, dy: TypedArray, info: Conv2DInfo): TypedArray;
+
+  /** Returns the pooled values and, for each, the flat input index it came from. */
+  maxPool2d(x: TypedArray, info: Pool2DInfo): { y: TypedArray; argmax: Int32Array };
+  maxPool2dBackward(dy: TypedArray, argmax: Int32Array, info: Pool2DInfo): TypedArray;
+  /** Averages over the window's positions inside the input (padding is not counted). */
+  avgPool2d(x: TypedArray, info: Pool2DInfo): TypedArray;
+  avgPool2dBackward(dy: TypedArray, info: Pool2DInfo): TypedArray;
+}

@@ -1,0 +1,34 @@
+import type { Backend } from '../backend.js';
+import { conv2d, conv2dBackpropFilter, conv2dBackpropInput } from './conv.js';
+import { binary, cast, unary, where } from './elementwise.js';
+import { matMul } from './matmul.js';
+import { broadcastTo, concat, gather, oneHot, pad, scatterAdd, slice, transpose } from './movement.js';
+import { avgPool2d, avgPool2dBackward, maxPool2d, maxPool2dBackward } from './pool.js';
+import { argReduce, reduce } from './reduce.js';
+
+/** The reference backend: plain loops over typed arrays, readable and exact enough to test against. */
+export const jsBackend: Backend = {
+  name: 'js',
+  unary,
+  binary,
+  where,
+  cast,
+  reduce,
+  argReduce,
+  matMul,
+  transpose,
+  broadcastTo,
+  slice,
+  pad,
+  concat,
+  gather,
+  scatterAdd,
+  oneHot,
+  conv2d,
+  conv2dBackpropInput,
+  conv2dBackpropFilter,
+  maxPool2d,
+  maxPool2dBackward,
+  avgPool2d,
+  avgPool2dBackward,
+};
