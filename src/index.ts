@@ -6,7 +6,7 @@ export { noGrad } from './autograd/mode.js';
 // --- Tensors -------------------------------------------------------------------------------
 export type { DType, TypedArray } from './backend/index.js';
 // --- Backends ------------------------------------------------------------------------------
-export { type Backend, backendNames, registerBackend, setBackend } from './backend/index.js';
+export { type Backend, backendNames, getBackend, registerBackend, setBackend } from './backend/index.js';
 // --- Neural-network ops ----------------------------------------------------------------------
 export { elu, gelu, leakyRelu, logSoftmax, relu, relu6, selu, softmax, softplus } from './ops/activations.js';
 // --- Elementwise ---------------------------------------------------------------------------

@@ -168,32 +168,32 @@ convolution.push(
 for (const padding of ['same', 'valid'] as const) {
   convolution.push(
     [
-      'maxPool2d 2×2 on 4×4 (divides), ' + padding,
+      `maxPool2d 2×2 on 4×4 (divides), ${padding}`,
       (x) => dl.maxPool2d(x, { padding }),
       () => [r([2, 4, 4, 3], 140)],
     ],
     [
-      'maxPool2d 2×2 on 5×5 (does not divide), ' + padding,
+      `maxPool2d 2×2 on 5×5 (does not divide), ${padding}`,
       (x) => dl.maxPool2d(x, { padding }),
       () => [r([1, 5, 5, 2], 141)],
     ],
     [
-      'maxPool2d 3×3 stride 2, ' + padding,
+      `maxPool2d 3×3 stride 2, ${padding}`,
       (x) => dl.maxPool2d(x, { poolSize: 3, strides: 2, padding }),
       () => [r([1, 7, 6, 2], 142)],
     ],
     [
-      'avgPool2d 2×2 on 4×4 (divides), ' + padding,
+      `avgPool2d 2×2 on 4×4 (divides), ${padding}`,
       (x) => dl.avgPool2d(x, { padding }),
       () => [r([2, 4, 4, 3], 143)],
     ],
     [
-      'avgPool2d 2×2 on 5×5 (does not divide), ' + padding,
+      `avgPool2d 2×2 on 5×5 (does not divide), ${padding}`,
       (x) => dl.avgPool2d(x, { padding }),
       () => [r([1, 5, 5, 2], 144)],
     ],
     [
-      'avgPool2d 3×3 stride 2, ' + padding,
+      `avgPool2d 3×3 stride 2, ${padding}`,
       (x) => dl.avgPool2d(x, { poolSize: 3, strides: 2, padding }),
       () => [r([1, 7, 6, 2], 145)],
     ],

@@ -1,5 +1,7 @@
 import type { Backend } from './backend.js';
 import { jsBackend } from './js/index.js';
+import { createWasmBackend } from './wasm/index.js';
+import { loadRuntime } from './wasm/runtime.js';
 
 export type {
   ArgReduceOp,
@@ -18,6 +20,16 @@ export { allocate, type DType, isFloat, type TypedArray } from './storage.js';
 const backends = new Map<string, Backend>([['js', jsBackend]]);
 let active: Backend = jsBackend;
 
+// The wasm backend is the default wherever its kernels load; the reason is kept if they do not.
+let wasmUnavailable = '';
+try {
+  const wasm = createWasmBackend(loadRuntime());
+  backends.set(wasm.name, wasm);
+  active = wasm;
+} catch (error) {
+  wasmUnavailable = (error as Error).message;
+}
+
 /** The backend every op runs on. */
 export function backend(): Backend {
   return active;
@@ -30,9 +42,17 @@ export function registerBackend(impl: Backend): void {
 export function setBackend(name: string): void {
   const found = backends.get(name);
   if (!found) {
-    throw new Error(`setBackend: no backend named '${name}'; available: ${[...backends.keys()].join(', ')}`);
+    const why = name === 'wasm' && wasmUnavailable ? ` (wasm could not start: ${wasmUnavailable})` : '';
+    throw new Error(
+      `setBackend: no backend named '${name}'${why}; available: ${[...backends.keys()].join(', ')}`,
+    );
   }
   active = found;
+}
+
+/** The name of the backend ops run on now. */
+export function getBackend(): string {
+  return active.name;
 }
 
 export function backendNames(): string[] {

@@ -21,21 +21,26 @@ export function conv2d(x: Tensor, filter: Tensor, options: Conv2DOptions = {}): 
   const info = conv2dInfo(x.shape, filter.shape, options);
   const outShape = [info.batch, info.outH, info.outW, info.outC];
   const values = backend().conv2d(x.values, filter.values, info);
+  // Gradients are computed only for inputs that need one: the first layer's input never does.
   return result('conv2d', values, outShape, x.dtype, [x, filter], (dy) => [
-    result(
-      'conv2dBackpropInput',
-      backend().conv2dBackpropInput(dy.values, filter.values, info),
-      x.shape,
-      dy.dtype,
-      [],
-    ),
-    result(
-      'conv2dBackpropFilter',
-      backend().conv2dBackpropFilter(x.values, dy.values, info),
-      filter.shape,
-      dy.dtype,
-      [],
-    ),
+    x.requiresGrad
+      ? result(
+          'conv2dBackpropInput',
+          backend().conv2dBackpropInput(dy.values, filter.values, info),
+          x.shape,
+          dy.dtype,
+          [],
+        )
+      : null,
+    filter.requiresGrad
+      ? result(
+          'conv2dBackpropFilter',
+          backend().conv2dBackpropFilter(x.values, dy.values, info),
+          filter.shape,
+          dy.dtype,
+          [],
+        )
+      : null,
   ]);
 }
 

@@ -50,14 +50,18 @@ export function matMul(a: Tensor, b: Tensor, options: MatMulOptions = {}): Tenso
     const mm = (x: Tensor, y: Tensor, tx: boolean, ty: boolean) =>
       matMul(x, y, { transposeA: tx, transposeB: ty });
     // C = op(A)·op(B): each case writes dA and dB as products that need no explicit transpose.
+    // Thunks, so that an input that needs no gradient (a layer's data) costs nothing.
     const [da, db] = !transposeA
       ? !transposeB
-        ? [mm(dy, b, false, true), mm(a, dy, true, false)]
-        : [mm(dy, b, false, false), mm(dy, a, true, false)]
+        ? [() => mm(dy, b, false, true), () => mm(a, dy, true, false)]
+        : [() => mm(dy, b, false, false), () => mm(dy, a, true, false)]
       : !transposeB
-        ? [mm(b, dy, false, true), mm(a, dy, false, false)]
-        : [mm(b, dy, true, true), mm(dy, a, true, true)];
-    return [sumToShape(da, a.shape), sumToShape(db, b.shape)];
+        ? [() => mm(b, dy, false, true), () => mm(a, dy, false, false)]
+        : [() => mm(b, dy, true, true), () => mm(dy, a, true, true)];
+    return [
+      a.requiresGrad ? sumToShape(da(), a.shape) : null,
+      b.requiresGrad ? sumToShape(db(), b.shape) : null,
+    ];
   });
 }
 

@@ -1,0 +1,111 @@
+// Convolution as im2col + GEMM. The geometry arrives as a pointer to 15 i32 values in the order
+// of the Conv2DInfo interface: batch, inH, inW, inC, outH, outW, outC, kH, kW, strideH, strideW,
+// dilationH, dilationW, padTop, padLeft.
+
+// @ts-ignore: decorator (AssemblyScript)
+@inline
+function g(geometry: usize, field: i32): i32 {
+  return load<i32>(geometry + (<usize>field << 2));
+}
+
+/**
+ * Writes rows [row0, row0 + rows) of the im2col matrix of NHWC input x: one row per output pixel
+ * (b, oh, ow), holding the kH·kW·inC input values under the filter, zeros where it hangs over
+ * the padding. Thread t of T fills an equal share of the rows.
+ */
+export function im2colThread(x: usize, cols: usize, geometry: usize, row0: i32, rows: i32, t: i32, threads: i32): void {
+  const inH = g(geometry, 1);
+  const inW = g(geometry, 2);
+  const inC = g(geometry, 3);
+  const outH = g(geometry, 4);
+  const outW = g(geometry, 5);
+  const kH = g(geometry, 7);
+  const kW = g(geometry, 8);
+  const strideH = g(geometry, 9);
+  const strideW = g(geometry, 10);
+  const dilationH = g(geometry, 11);
+  const dilationW = g(geometry, 12);
+  const padTop = g(geometry, 13);
+  const padLeft = g(geometry, 14);
+  const width = kH * kW * inC;
+  const band = (rows + threads - 1) / threads;
+  const first = row0 + t * band;
+  const last = min(row0 + rows, first + band);
+  const channelBytes = <usize>inC << 2;
+  for (let r = first; r < last; r++) {
+    const b = r / (outH * outW);
+    const pixel = r % (outH * outW);
+    const oh = pixel / outW;
+    const ow = pixel % outW;
+    let dst = cols + ((<usize>(r - row0) * <usize>width) << 2);
+    for (let kh = 0; kh < kH; kh++) {
+      const ih = oh * strideH - padTop + kh * dilationH;
+      for (let kw = 0; kw < kW; kw++) {
+        const iw = ow * strideW - padLeft + kw * dilationW;
+        if (ih < 0 || ih >= inH || iw < 0 || iw >= inW) {
+          memory.fill(dst, 0, channelBytes);
+        } else {
+          const src = x + ((((<usize>b * <usize>inH + <usize>ih) * <usize>inW + <usize>iw) * <usize>inC) << 2);
+          memory.copy(dst, src, channelBytes);
+        }
+        dst += channelBytes;
+      }
+    }
+  }
+}
+
+/**
+ * The adjoint of im2col: adds each row of `cols` (images [image0, image0 + images)) back into
+ * the input positions it was read from. Threads take whole images, so no two write one pixel.
+ * dx must be zeroed by the caller.
+ */
+export function col2imThread(cols: usize, dx: usize, geometry: usize, image0: i32, images: i32, t: i32, threads: i32): void {
+  const inH = g(geometry, 1);
+  const inW = g(geometry, 2);
+  const inC = g(geometry, 3);
+  const outH = g(geometry, 4);
+  const outW = g(geometry, 5);
+  const kH = g(geometry, 7);
+  const kW = g(geometry, 8);
+  const strideH = g(geometry, 9);
+  const strideW = g(geometry, 10);
+  const dilationH = g(geometry, 11);
+  const dilationW = g(geometry, 12);
+  const padTop = g(geometry, 13);
+  const padLeft = g(geometry, 14);
+  const width = kH * kW * inC;
+  const band = (images + threads - 1) / threads;
+  const first = image0 + t * band;
+  const last = min(image0 + images, first + band);
+  for (let b = first; b < last; b++) {
+    for (let oh = 0; oh < outH; oh++) {
+      for (let ow = 0; ow < outW; ow++) {
+        const r = ((b - image0) * outH + oh) * outW + ow;
+        let src = cols + ((<usize>r * <usize>width) << 2);
+        for (let kh = 0; kh < kH; kh++) {
+          const ih = oh * strideH - padTop + kh * dilationH;
+          for (let kw = 0; kw < kW; kw++) {
+            const iw = ow * strideW - padLeft + kw * dilationW;
+            if (ih >= 0 && ih < inH && iw >= 0 && iw < inW) {
+              const dst = dx + ((((<usize>b * <usize>inH + <usize>ih) * <usize>inW + <usize>iw) * <usize>inC) << 2);
+              addInto(dst, src, inC);
+            }
+            src += <usize>inC << 2;
+          }
+        }
+      }
+    }
+  }
+}
+
+function addInto(dst: usize, src: usize, n: i32): void {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>i << 2;
+    v128.store(dst + o, f32x4.add(v128.load(dst + o), v128.load(src + o)));
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    store<f32>(dst + o, load<f32>(dst + o) + load<f32>(src + o));
+  }
+}

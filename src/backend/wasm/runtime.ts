@@ -1,0 +1,155 @@
+import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+
+/** The exports of build/kernels.wasm (see assembly/index.ts). Pointers are byte offsets. */
+export interface KernelExports {
+  packB(b: number, k: number, n: number, transB: number, dst: number): void;
+  packedBBytes(k: number, n: number): number;
+  gemmThread(...args: number[]): void;
+  gemmThreadScratchBytes(m: number, n: number, threads: number): number;
+  im2colThread(...args: number[]): void;
+  col2imThread(...args: number[]): void;
+}
+
+type ParallelKernel = 'gemmThread' | 'im2colThread' | 'col2imThread';
+
+const PAGE = 65536;
+const MAX_PAGES = 32768; // 2 GiB: the memory's declared maximum (see the build script).
+const HEAP_START = PAGE; // Keep address 0 and its neighbours unused.
+const MAX_ARGS = 16;
+
+/**
+ * The WebAssembly side of the wasm backend: one shared memory, the kernels instantiated on it,
+ * a scratch arena, and a pool of worker threads running the same kernels on the same memory.
+ *
+ * Memory is an arena reset at the start of every backend call: operands are copied in, the
+ * result is copied out into a JavaScript typed array (which the garbage collector owns, like
+ * every tensor's values). The arena only grows, so after warm-up no call allocates wasm memory.
+ */
+export class Runtime {
+  readonly exports: KernelExports;
+  readonly threads: number;
+  readonly #memory: WebAssembly.Memory;
+  readonly #module: WebAssembly.Module;
+  #f32: Float32Array;
+  #i32: Int32Array;
+  #top = HEAP_START;
+  readonly #state: Int32Array;
+  readonly #args: Float64Array;
+  readonly #names: string[];
+  readonly #workers: Worker[] = [];
+
+  constructor(wasm: Uint8Array<ArrayBuffer>, threads: number) {
+    this.#module = new WebAssembly.Module(wasm);
+    this.#memory = new WebAssembly.Memory({ initial: 16, maximum: MAX_PAGES, shared: true });
+    const instance = new WebAssembly.Instance(this.#module, { env: { memory: this.#memory } });
+    this.exports = instance.exports as unknown as KernelExports;
+    this.#names = Object.keys(instance.exports);
+    this.#f32 = new Float32Array(this.#memory.buffer);
+    this.#i32 = new Int32Array(this.#memory.buffer);
+    this.threads = threads;
+    const control = new SharedArrayBuffer(16 + 8 * MAX_ARGS);
+    this.#state = new Int32Array(control, 0, 4);
+    this.#args = new Float64Array(control, 16, MAX_ARGS);
+    for (let index = 1; index < threads; index++) {
+      const worker = new Worker(new URL('./worker.js', import.meta.url), {
+        workerData: {
+          module: this.#module,
+          memory: this.#memory,
+          control,
+          index,
+          count: threads,
+          maxArgs: MAX_ARGS,
+        },
+      });
+      // Idle workers sleep in Atomics.wait; they must not keep the process alive.
+      worker.unref();
+      this.#workers.push(worker);
+    }
+  }
+
+  /** Frees every allocation of the previous call. */
+  reset(): void {
+    this.#top = HEAP_START;
+  }
+
+  /** Bytes of wasm memory, 16-byte aligned for SIMD loads. */
+  alloc(bytes: number): number {
+    const ptr = this.#top;
+    this.#top += Math.ceil(bytes / 16) * 16;
+    if (this.#top > this.#memory.buffer.byteLength) {
+      const pages = Math.ceil((this.#top - this.#memory.buffer.byteLength) / PAGE);
+      this.#memory.grow(pages);
+      this.#f32 = new Float32Array(this.#memory.buffer);
+      this.#i32 = new Int32Array(this.#memory.buffer);
+    }
+    return ptr;
+  }
+
+  copyIn(values: Float32Array): number {
+    const ptr = this.alloc(values.length * 4);
+    this.#f32.set(values, ptr / 4);
+    return ptr;
+  }
+
+  writeInts(values: readonly number[]): number {
+    const ptr = this.alloc(values.length * 4);
+    this.#i32.set(values, ptr / 4);
+    return ptr;
+  }
+
+  zeros(count: number): number {
+    const ptr = this.alloc(count * 4);
+    this.#f32.fill(0, ptr / 4, ptr / 4 + count);
+    return ptr;
+  }
+
+  copyOut(ptr: number, count: number): Float32Array {
+    return this.#f32.slice(ptr / 4, ptr / 4 + count);
+  }
+
+  /**
+   * Runs `kernel(...args, t, threads)` for every thread t, the caller doing t = 0, and returns
+   * when all are done. Small jobs pass `parallel = false` and stay on the calling thread.
+   */
+  run(kernel: ParallelKernel, args: readonly number[], parallel = true): void {
+    const fn = this.exports[kernel];
+    if (!parallel || this.#workers.length === 0) {
+      fn(...args, 0, 1);
+      return;
+    }
+    const state = this.#state;
+    this.#args.set(args);
+    state[2] = this.#names.indexOf(kernel);
+    state[3] = args.length;
+    Atomics.store(state, 1, this.#workers.length);
+    Atomics.add(state, 0, 1);
+    Atomics.notify(state, 0);
+    fn(...args, 0, this.threads);
+    for (let pending = Atomics.load(state, 1); pending !== 0; pending = Atomics.load(state, 1)) {
+      Atomics.wait(state, 1, pending);
+    }
+  }
+}
+
+/** Thread count: DEEPLINE_THREADS if set, otherwise one per available core. */
+export function threadCount(): number {
+  const requested = Number(process.env.DEEPLINE_THREADS);
+  return Number.isInteger(requested) && requested > 0 ? requested : availableParallelism();
+}
+
+/**
+ * Starts the runtime from build/kernels.wasm (made by `npm run build:wasm`). Throws, naming the
+ * file, when the kernels are missing or this JavaScript engine lacks WebAssembly SIMD or threads.
+ */
+export function loadRuntime(): Runtime {
+  const file = new URL('../../../build/kernels.wasm', import.meta.url);
+  let wasm: Uint8Array<ArrayBuffer>;
+  try {
+    wasm = readFileSync(file);
+  } catch {
+    throw new Error(`${file.pathname} is missing; run 'npm run build:wasm'`);
+  }
+  return new Runtime(wasm, threadCount());
+}

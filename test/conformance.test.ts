@@ -1,0 +1,107 @@
+import * as dl from 'deepline';
+import { randomNormal, type Tensor } from 'deepline';
+import { afterAll, describe, expect, test } from 'vitest';
+
+// Every fast backend against the js reference, on shapes chosen to miss the SIMD width (4), the
+// micro-kernel tile (4 × 16) and the k-blocking (256). Tolerance: the largest difference relative
+// to the largest reference value, ≤ 1e-4.
+const TOLERANCE = 1e-4;
+const SIZES = [1, 3, 17, 33, 127, 129];
+
+const fast = dl.backendNames().filter((name) => name !== 'js');
+const initial = dl.getBackend();
+afterAll(() => dl.setBackend(initial));
+
+function on<T>(backend: string, f: () => T): T {
+  const previous = dl.getBackend();
+  dl.setBackend(backend);
+  try {
+    return f();
+  } finally {
+    dl.setBackend(previous);
+  }
+}
+
+function expectClose(actual: Tensor, expected: Tensor): void {
+  expect(actual.shape).toEqual(expected.shape);
+  const a = actual.data();
+  const e = expected.data();
+  let scale = 0;
+  let worst = 0;
+  for (let i = 0; i < e.length; i++) {
+    scale = Math.max(scale, Math.abs(e[i]));
+    worst = Math.max(worst, Math.abs(a[i] - e[i]));
+  }
+  expect(worst / Math.max(scale, 1e-30)).toBeLessThanOrEqual(TOLERANCE);
+}
+
+/** Runs f on the fast backend and on js, and compares every tensor it returns. */
+function conforms(backend: string, f: () => Tensor[]): void {
+  const actual = on(backend, f);
+  const expected = on('js', f);
+  actual.forEach((t, i) => {
+    expectClose(t, expected[i]);
+  });
+}
+
+describe.each(fast)('the %s backend matches js', (backend) => {
+  test('a wasm backend is available here', () => {
+    expect(dl.backendNames()).toContain(backend);
+  });
+
+  describe('matMul', () => {
+    const cases: [number, number, number][] = [];
+    for (const m of SIZES) for (const n of [1, 17, 129]) cases.push([m, 33, n]);
+    cases.push([64, 300, 48], [129, 513, 33], [5, 1, 7], [256, 256, 256]);
+    test.each(cases)('m=%i k=%i n=%i, all transposes', (m, k, n) => {
+      const a = randomNormal([m, k], { seed: m * 7 + k });
+      const b = randomNormal([k, n], { seed: n * 13 + k });
+      conforms(backend, () => [
+        dl.matMul(a, b),
+        dl.matMul(dl.transpose(a), b, { transposeA: true }),
+        dl.matMul(a, dl.transpose(b), { transposeB: true }),
+        dl.matMul(dl.transpose(a), dl.transpose(b), { transposeA: true, transposeB: true }),
+      ]);
+    });
+
+    test('batched, with a shared right-hand matrix and with broadcasting', () => {
+      const a = randomNormal([3, 17, 33], { seed: 1 });
+      const b = randomNormal([33, 20], { seed: 2 });
+      const c = randomNormal([2, 1, 5, 9], { seed: 3 });
+      const d = randomNormal([4, 9, 3], { seed: 4 });
+      conforms(backend, () => [dl.matMul(a, b), dl.matMul(c, d)]);
+    });
+  });
+
+  describe('conv2d forward and both gradients', () => {
+    const cases: [string, number[], number[], dl.Conv2DOptions][] = [
+      ['seed CNN layer', [4, 28, 28, 1], [3, 3, 1, 32], {}],
+      ['same, stride 2, odd sizes', [3, 17, 13, 3], [3, 3, 3, 17], { padding: 'same', strides: 2 }],
+      ['valid, stride 2', [2, 9, 11, 5], [3, 2, 5, 7], { strides: 2 }],
+      ['same, dilation 2', [2, 10, 9, 4], [3, 3, 4, 33], { padding: 'same', dilations: 2 }],
+      ['1×1 kernel', [2, 5, 5, 129], [1, 1, 129, 3], {}],
+      ['strides [1, 2], wide channels', [1, 7, 12, 33], [2, 3, 33, 16], { strides: [1, 2], padding: 'same' }],
+    ];
+    test.each(cases)('%s', (_, xShape, fShape, options) => {
+      const x = randomNormal(xShape, { seed: 5 });
+      const f = randomNormal(fShape, { seed: 6 });
+      const y = on('js', () => dl.conv2d(x, f, options));
+      const weights = randomNormal(y.shape, { seed: 7 });
+      conforms(backend, () => {
+        const { value, grads } = dl.valueAndGrad((xx: Tensor, ff: Tensor) =>
+          dl.sum(dl.mul(dl.conv2d(xx, ff, options), weights)),
+        )(x, f);
+        return [dl.conv2d(x, f, options), value, ...grads];
+      });
+    });
+
+    test('a batch larger than one im2col chunk', () => {
+      const x = randomNormal([70, 28, 28, 8], { seed: 8 });
+      const f = randomNormal([3, 3, 8, 16], { seed: 9 });
+      conforms(backend, () => {
+        const [gx, gf] = dl.grad((xx: Tensor, ff: Tensor) => dl.sum(dl.square(dl.conv2d(xx, ff))))(x, f);
+        return [dl.conv2d(x, f), gx, gf];
+      });
+    });
+  });
+});
