@@ -3,3 +3,4 @@
 // index and the thread count as their last two arguments and do that thread's share.
 export { gemmThread, gemmThreadScratchBytes, packB, packedBBytes } from './gemm';
 export { col2imThread, im2colThread } from './conv';
+export { simdPeak } from './peak';

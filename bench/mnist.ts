@@ -1,0 +1,92 @@
+// npm run bench:mnist -- --model cnn|mlp --steps N [--peer-steps N] [--batch 128]
+//
+// Trains the seed CNN (or the 784-100-10 MLP) on real MNIST for N steps after a warm-up, then
+// times inference; runs TensorFlow.js on the same data in the same run; prints a table and, as
+// its last line, one JSON object.
+import { parseArgs } from 'node:util';
+import * as dl from '../src/index.js';
+import { loadMnist } from './mnist-data.js';
+import { runPeer } from './peer-tfjs.js';
+import { adamTrainer, seedCnn, seedMlp } from './seed-models.js';
+import { machine } from './timing.js';
+
+const { values } = parseArgs({
+  options: {
+    model: { type: 'string', default: 'cnn' },
+    steps: { type: 'string', default: '50' },
+    'peer-steps': { type: 'string' },
+    batch: { type: 'string', default: '128' },
+  },
+});
+const model = values.model as 'cnn' | 'mlp';
+if (model !== 'cnn' && model !== 'mlp') throw new Error(`--model must be cnn or mlp, got ${values.model}`);
+const steps = Number(values.steps);
+const batchSize = Number(values.batch);
+// TF.js's cpu backend trains the CNN at a few dozen images per second: a few steps suffice.
+const peerSteps = Number(values['peer-steps'] ?? (model === 'cnn' ? 3 : steps));
+const threads = Number(process.env.DEEPLINE_THREADS) || (await import('node:os')).availableParallelism();
+
+const data = loadMnist('train');
+const WARMUP = 5;
+
+function batch(step: number): { x: dl.Tensor; y: dl.Tensor } {
+  const offset = (step * batchSize) % (data.count - batchSize);
+  return {
+    x: dl.tensor(data.images.subarray(offset * 784, (offset + batchSize) * 784), {
+      shape: [batchSize, 28, 28, 1],
+    }),
+    y: dl.tensor(data.labels.subarray(offset, offset + batchSize)),
+  };
+}
+
+dl.setSeed(0);
+const net = model === 'cnn' ? seedCnn() : seedMlp();
+const train = adamTrainer(net);
+let start = 0;
+let loss = 0;
+for (let step = 0; step < WARMUP + steps; step++) {
+  if (step === WARMUP) start = performance.now();
+  const { x, y } = batch(step);
+  loss = train(x, y);
+}
+const trainImagesPerSec = (steps * batchSize) / ((performance.now() - start) / 1000);
+
+const inferSteps = Math.max(steps, 20);
+for (let step = 0; step < WARMUP + inferSteps; step++) {
+  if (step === WARMUP) start = performance.now();
+  dl.noGrad(() => net.forward(net.params, batch(step).x, false)).data();
+}
+const inferImagesPerSec = (inferSteps * batchSize) / ((performance.now() - start) / 1000);
+
+const peer = await runPeer(model, data, batchSize, peerSteps, threads);
+const round = (v: number) => Math.round(v);
+console.log(
+  `Machine: ${machine()}; batch ${batchSize}; ${steps} timed steps (TF.js: ${peerSteps}); final loss ${loss.toFixed(3)}`,
+);
+console.log('| system | train images/s | infer images/s |');
+console.log('| --- | --- | --- |');
+console.log(
+  `| Deepline ${dl.getBackend()}, ${threads} threads | ${round(trainImagesPerSec)} | ${round(inferImagesPerSec)} |`,
+);
+console.log(
+  `| ${peer.system} (train: ${peer.trainBackend}, infer: ${peer.inferBackend}) | ${round(peer.trainImagesPerSec)} | ${round(peer.inferImagesPerSec)} |`,
+);
+console.log(
+  `Deepline ÷ TF.js: training ${(trainImagesPerSec / peer.trainImagesPerSec).toFixed(1)}×, inference ${(inferImagesPerSec / peer.inferImagesPerSec).toFixed(1)}×`,
+);
+console.log(
+  JSON.stringify({
+    model,
+    backend: dl.getBackend(),
+    threads,
+    trainImagesPerSec: round(trainImagesPerSec),
+    inferImagesPerSec: round(inferImagesPerSec),
+    peer: {
+      ...peer,
+      trainImagesPerSec: round(peer.trainImagesPerSec),
+      inferImagesPerSec: round(peer.inferImagesPerSec),
+    },
+    trainRatio: Number((trainImagesPerSec / peer.trainImagesPerSec).toFixed(2)),
+    inferRatio: Number((inferImagesPerSec / peer.inferImagesPerSec).toFixed(2)),
+  }),
+);
