@@ -1,5 +1,6 @@
 import type { Tensor } from '../src/index.js';
 import * as dl from '../src/index.js';
+import { adamUpdate } from '../src/ops/adam.js';
 
 // The seed experiment's two models written directly on the engine (the Keras-style model API is
 // a later issue), with Keras's initialisers and Adam.
@@ -27,11 +28,11 @@ export function seedCnn(): SeedModel {
       dl.zeros([10]),
     ],
     forward([k1, b1, w2, b2, w3, b3], x, training) {
-      const conv = dl.relu(dl.add(dl.conv2d(x, k1), b1));
+      const conv = dl.conv2d(x, k1, { bias: b1, activation: 'relu' });
       const pooled = dl.flatten(dl.maxPool2d(conv));
-      const hidden = dl.relu(dl.add(dl.matMul(pooled, w2), b2));
+      const hidden = dl.matMul(pooled, w2, { bias: b2, activation: 'relu' });
       const dropped = training ? dl.dropout(hidden, 0.5) : hidden;
-      return dl.add(dl.matMul(dropped, w3), b3);
+      return dl.matMul(dropped, w3, { bias: b3 });
     },
   };
 }
@@ -46,8 +47,8 @@ export function seedMlp(): SeedModel {
       dl.zeros([10]),
     ],
     forward([w1, b1, w2, b2], x) {
-      const hidden = dl.sigmoid(dl.add(dl.matMul(dl.reshape(x, [-1, 784]), w1), b1));
-      return dl.add(dl.matMul(hidden, w2), b2);
+      const hidden = dl.matMul(dl.reshape(x, [-1, 784]), w1, { bias: b1, activation: 'sigmoid' });
+      return dl.matMul(hidden, w2, { bias: b2 });
     },
   };
 }

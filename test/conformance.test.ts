@@ -64,6 +64,13 @@ describe.each(fast)('the %s backend matches js', (backend) => {
       ]);
     });
 
+    test.each(['linear', 'relu', 'sigmoid', 'tanh'] as const)('fused with a bias and %s', (activation) => {
+      const a = randomNormal([67, 33], { seed: 11 });
+      const b = randomNormal([33, 21], { seed: 12 });
+      const bias = randomNormal([21], { seed: 13 });
+      conforms(backend, () => [dl.matMul(a, b, { bias, activation }), dl.matMul(a, b, { activation })]);
+    });
+
     test('batched, with a shared right-hand matrix and with broadcasting', () => {
       const a = randomNormal([3, 17, 33], { seed: 1 });
       const b = randomNormal([33, 20], { seed: 2 });
@@ -92,6 +99,17 @@ describe.each(fast)('the %s backend matches js', (backend) => {
           dl.sum(dl.mul(dl.conv2d(xx, ff, options), weights)),
         )(x, f);
         return [dl.conv2d(x, f, options), value, ...grads];
+      });
+    });
+
+    test('fused with a bias and relu, and its gradients', () => {
+      const x = randomNormal([3, 11, 9, 2], { seed: 14 });
+      const f = randomNormal([3, 3, 2, 18], { seed: 15 });
+      const bias = randomNormal([18], { seed: 16 });
+      conforms(backend, () => {
+        const loss = (xx: Tensor, ff: Tensor, bb: Tensor) =>
+          dl.sum(dl.square(dl.conv2d(xx, ff, { bias: bb, activation: 'relu', padding: 'same' })));
+        return [dl.conv2d(x, f, { bias, activation: 'relu' }), ...dl.grad(loss)(x, f, bias)];
       });
     });
 

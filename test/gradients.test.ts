@@ -102,6 +102,14 @@ const linearAlgebra: Case[] = [
   ['matMul batched · shared matrix', (a, b) => dl.matMul(a, b), () => [r([3, 2, 5], 80), r([5, 1], 81)]],
 ];
 
+for (const activation of ['linear', 'relu', 'sigmoid', 'tanh'] as const) {
+  linearAlgebra.push([
+    `matMul fused with bias and ${activation}`,
+    (a, b, bias) => dl.matMul(a, b, { bias, activation }),
+    () => [r([5, 4], 82), r([4, 3], 83), r([3], 84)],
+  ]);
+}
+
 const shapes: Case[] = [
   ['reshape', (x) => dl.reshape(x, [6, -1]), () => [r([2, 3, 4], 90)]],
   ['expandDims + squeeze', (x) => dl.squeeze(dl.expandDims(dl.mul(x, x), 1)), () => [r([3, 2], 91)]],
@@ -165,6 +173,13 @@ convolution.push(
     () => [r([2, 3, 5, 4], 132), r([1, 1, 4, 2], 133)],
   ],
 );
+for (const activation of ['relu', 'sigmoid'] as const) {
+  convolution.push([
+    `conv2d fused with bias and ${activation}`,
+    (x, f, bias) => dl.conv2d(x, f, { padding: 'same', bias, activation }),
+    () => [r([2, 4, 5, 3], 134), r([3, 3, 3, 4], 135), r([4], 136)],
+  ]);
+}
 for (const padding of ['same', 'valid'] as const) {
   convolution.push(
     [

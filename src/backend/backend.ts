@@ -37,6 +37,16 @@ export type BinaryOp = ArithmeticOp | ComparisonOp;
 export type ReduceOp = 'sum' | 'max' | 'min';
 export type ArgReduceOp = 'argmax' | 'argmin';
 
+/** Activations that can be fused into a matMul or conv2d and differentiated from their output alone. */
+export type FusedActivation = 'linear' | 'relu' | 'sigmoid' | 'tanh';
+
+/** Work done on a product's output before it is returned: y = activation(z + bias). */
+export interface Epilogue {
+  /** One value per output channel (the last dimension). */
+  bias?: TypedArray;
+  activation: FusedActivation;
+}
+
 /** Geometry of a 2-D convolution in NHWC, with the filter laid out [kH, kW, inC, outC]. */
 export interface Conv2DInfo {
   batch: number;
@@ -88,6 +98,14 @@ export interface MatMulInfo {
   bBatchStride: number;
 }
 
+/** Adam's step: the learning rate is already corrected for the moments' bias at this step. */
+export interface AdamHyper {
+  learningRate: number;
+  beta1: number;
+  beta2: number;
+  epsilon: number;
+}
+
 /**
  * What an op asks of the machine. Every method takes contiguous row-major arrays that it must
  * not modify, and returns a freshly allocated array (which the caller then owns). Shapes are
@@ -121,7 +139,26 @@ export interface Backend {
   reduce(op: ReduceOp, x: TypedArray, shape: readonly number[], axes: readonly number[]): TypedArray;
   argReduce(op: ArgReduceOp, x: TypedArray, shape: readonly number[], axis: number): Int32Array;
 
-  matMul(a: TypedArray, b: TypedArray, info: MatMulInfo): TypedArray;
+  matMul(a: TypedArray, b: TypedArray, info: MatMulInfo, epilogue?: Epilogue): TypedArray;
+  /**
+   * The gradient through an epilogue, from its output y: dz = dy · activation'(y), and the bias
+   * gradient (dz summed over all but the last dimension, of size `channels`) when asked for.
+   */
+  epilogueGrad(
+    dy: TypedArray,
+    y: TypedArray,
+    activation: FusedActivation,
+    channels: number,
+    withBias: boolean,
+  ): { dz: TypedArray; dBias: TypedArray | null };
+  /** Adam's update of one parameter, in one pass; returns the new parameter and moments. */
+  adam(
+    param: TypedArray,
+    grad: TypedArray,
+    m: TypedArray,
+    v: TypedArray,
+    hyper: AdamHyper,
+  ): { param: TypedArray; m: TypedArray; v: TypedArray };
 
   transpose(x: TypedArray, shape: readonly number[], perm: readonly number[]): TypedArray;
   broadcastTo(x: TypedArray, shape: readonly number[], outShape: readonly number[]): TypedArray;
@@ -144,7 +181,7 @@ export interface Backend {
   scatterAdd(updates: TypedArray, indices: Int32Array, outShape: readonly number[], axis: number): TypedArray;
   oneHot(indices: Int32Array, depth: number, onValue: number, offValue: number): Float32Array;
 
-  conv2d(x: TypedArray, filter: TypedArray, info: Conv2DInfo): TypedArray;
+  conv2d(x: TypedArray, filter: TypedArray, info: Conv2DInfo, epilogue?: Epilogue): TypedArray;
   conv2dBackpropInput(dy: TypedArray, filter: TypedArray, info: Conv2DInfo): TypedArray;
   conv2dBackpropFilter(x: TypedArray, dy: TypedArray, info: Conv2DInfo): TypedArray;
 

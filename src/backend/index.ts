@@ -4,12 +4,15 @@ import { createWasmBackend } from './wasm/index.js';
 import { loadRuntime } from './wasm/runtime.js';
 
 export type {
+  AdamHyper,
   ArgReduceOp,
   ArithmeticOp,
   Backend,
   BinaryOp,
   ComparisonOp,
   Conv2DInfo,
+  Epilogue,
+  FusedActivation,
   MatMulInfo,
   Pool2DInfo,
   ReduceOp,

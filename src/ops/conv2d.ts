@@ -2,10 +2,11 @@ import { result } from '../autograd/record.js';
 import { backend, type Conv2DInfo } from '../backend/index.js';
 import { messages, ShapeError } from '../tensor/errors.js';
 import type { Tensor } from '../tensor/tensor.js';
+import { epilogueGradient, epilogueOf, type FusedOptions } from './epilogue.js';
 import { asPair, expectDtype } from './operand.js';
 import { type Padding, type Pair, pair, windowGeometry } from './window.js';
 
-export interface Conv2DOptions {
+export interface Conv2DOptions extends FusedOptions {
   strides?: Pair;
   padding?: Padding;
   dilations?: Pair;
@@ -13,35 +14,41 @@ export interface Conv2DOptions {
 
 /**
  * 2-D convolution (cross-correlation, as in every framework) of an NHWC input
- * [batch, height, width, inChannels] with a filter [kernelH, kernelW, inChannels, outChannels].
+ * [batch, height, width, inChannels] with a filter [kernelH, kernelW, inChannels, outChannels],
+ * optionally with a bias and activation applied in the same kernel.
  */
 export function conv2d(x: Tensor, filter: Tensor, options: Conv2DOptions = {}): Tensor {
   [x, filter] = asPair('conv2d', x, filter);
   expectDtype('conv2d', x, 'float');
   const info = conv2dInfo(x.shape, filter.shape, options);
   const outShape = [info.batch, info.outH, info.outW, info.outC];
-  const values = backend().conv2d(x.values, filter.values, info);
+  const values = backend().conv2d(x.values, filter.values, info, epilogueOf('conv2d', x, info.outC, options));
+  const inputs = options.bias ? [x, filter, options.bias] : [x, filter];
   // Gradients are computed only for inputs that need one: the first layer's input never does.
-  return result('conv2d', values, outShape, x.dtype, [x, filter], (dy) => [
-    x.requiresGrad
-      ? result(
-          'conv2dBackpropInput',
-          backend().conv2dBackpropInput(dy.values, filter.values, info),
-          x.shape,
-          dy.dtype,
-          [],
-        )
-      : null,
-    filter.requiresGrad
-      ? result(
-          'conv2dBackpropFilter',
-          backend().conv2dBackpropFilter(x.values, dy.values, info),
-          filter.shape,
-          dy.dtype,
-          [],
-        )
-      : null,
-  ]);
+  return result('conv2d', values, outShape, x.dtype, inputs, (dyOut, y) => {
+    const { dz: dy, dBias } = epilogueGradient(dyOut, y, options);
+    return [
+      x.requiresGrad
+        ? result(
+            'conv2dBackpropInput',
+            backend().conv2dBackpropInput(dy.values, filter.values, info),
+            x.shape,
+            dy.dtype,
+            [],
+          )
+        : null,
+      filter.requiresGrad
+        ? result(
+            'conv2dBackpropFilter',
+            backend().conv2dBackpropFilter(x.values, dy.values, info),
+            filter.shape,
+            dy.dtype,
+            [],
+          )
+        : null,
+      dBias,
+    ];
+  });
 }
 
 function conv2dInfo(

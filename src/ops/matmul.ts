@@ -4,16 +4,18 @@ import { messages, ShapeError } from '../tensor/errors.js';
 import { broadcastShapes, shapesEqual, sizeOfShape } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { broadcastTo, sumToShape } from './broadcast.js';
+import { epilogueGradient, epilogueOf, type FusedOptions } from './epilogue.js';
 import { asPair, expectDtype } from './operand.js';
 
-export interface MatMulOptions {
+export interface MatMulOptions extends FusedOptions {
   transposeA?: boolean;
   transposeB?: boolean;
 }
 
 /**
  * Matrix product over the last two dimensions; leading (batch) dimensions broadcast.
- * (…, m, k) × (…, k, n) → (…, m, n), with either operand optionally read transposed.
+ * (…, m, k) × (…, k, n) → (…, m, n), with either operand optionally read transposed, and
+ * optionally a bias and activation applied in the same kernel (y = activation(a·b + bias)).
  */
 export function matMul(a: Tensor, b: Tensor, options: MatMulOptions = {}): Tensor {
   const { transposeA = false, transposeB = false } = options;
@@ -27,6 +29,7 @@ export function matMul(a: Tensor, b: Tensor, options: MatMulOptions = {}): Tenso
 
   const batchShape = broadcastShapes('matMul', a.shape.slice(0, -2), b.shape.slice(0, -2));
   const batch = sizeOfShape(batchShape);
+  const epilogue = epilogueOf('matMul', a, n, options);
   // A single matrix is reused across the batch (stride 0); other batch broadcasts are materialised.
   const operand = (t: Tensor) => {
     if (sizeOfShape(t.shape.slice(0, -2)) === 1) return { values: t.values, stride: 0 };
@@ -36,19 +39,26 @@ export function matMul(a: Tensor, b: Tensor, options: MatMulOptions = {}): Tenso
   };
   const pa = operand(a);
   const pb = operand(b);
-  const values = backend().matMul(pa.values, pb.values, {
-    batch,
-    m,
-    k,
-    n,
-    transposeA,
-    transposeB,
-    aBatchStride: pa.stride,
-    bBatchStride: pb.stride,
-  });
-  return result('matMul', values, [...batchShape, m, n], a.dtype, [a, b], (dy) => {
-    const mm = (x: Tensor, y: Tensor, tx: boolean, ty: boolean) =>
-      matMul(x, y, { transposeA: tx, transposeB: ty });
+  const values = backend().matMul(
+    pa.values,
+    pb.values,
+    {
+      batch,
+      m,
+      k,
+      n,
+      transposeA,
+      transposeB,
+      aBatchStride: pa.stride,
+      bBatchStride: pb.stride,
+    },
+    epilogue,
+  );
+  const inputs = options.bias ? [a, b, options.bias] : [a, b];
+  return result('matMul', values, [...batchShape, m, n], a.dtype, inputs, (dyOut, y) => {
+    const { dz: dy, dBias } = epilogueGradient(dyOut, y, options);
+    const mm = (p: Tensor, q: Tensor, tp: boolean, tq: boolean) =>
+      matMul(p, q, { transposeA: tp, transposeB: tq });
     // C = op(A)·op(B): each case writes dA and dB as products that need no explicit transpose.
     // Thunks, so that an input that needs no gradient (a layer's data) costs nothing.
     const [da, db] = !transposeA
@@ -61,6 +71,7 @@ export function matMul(a: Tensor, b: Tensor, options: MatMulOptions = {}): Tenso
     return [
       a.requiresGrad ? sumToShape(da(), a.shape) : null,
       b.requiresGrad ? sumToShape(db(), b.shape) : null,
+      dBias,
     ];
   });
 }

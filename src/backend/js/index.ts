@@ -1,6 +1,7 @@
 import type { Backend } from '../backend.js';
 import { conv2d, conv2dBackpropFilter, conv2dBackpropInput } from './conv.js';
 import { binary, cast, unary, where } from './elementwise.js';
+import { adam, applyEpilogue, epilogueGrad } from './epilogue.js';
 import { matMul } from './matmul.js';
 import { broadcastTo, concat, gather, oneHot, pad, scatterAdd, slice, transpose } from './movement.js';
 import { avgPool2d, avgPool2dBackward, maxPool2d, maxPool2dBackward } from './pool.js';
@@ -15,7 +16,9 @@ export const jsBackend: Backend = {
   cast,
   reduce,
   argReduce,
-  matMul,
+  matMul: (a, b, info, epilogue) => applyEpilogue(matMul(a, b, info), info.n, epilogue),
+  epilogueGrad,
+  adam,
   transpose,
   broadcastTo,
   slice,
@@ -24,7 +27,7 @@ export const jsBackend: Backend = {
   gather,
   scatterAdd,
   oneHot,
-  conv2d,
+  conv2d: (x, filter, info, epilogue) => applyEpilogue(conv2d(x, filter, info), info.outC, epilogue),
   conv2dBackpropInput,
   conv2dBackpropFilter,
   maxPool2d,

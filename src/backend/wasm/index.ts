@@ -1,10 +1,13 @@
-import type { Backend, Conv2DInfo, MatMulInfo } from '../backend.js';
+import type { Backend, Conv2DInfo, Epilogue, FusedActivation, MatMulInfo } from '../backend.js';
 import { jsBackend } from '../js/index.js';
 import type { TypedArray } from '../storage.js';
 import type { Runtime } from './runtime.js';
 
 // Below this many multiply-adds a GEMM stays on the calling thread: waking the pool costs more.
 const PARALLEL_MACS = 1 << 16;
+// Below this many elements an elementwise pass stays on the calling thread.
+const PARALLEL_ELEMENTS = 1 << 15;
+const ACTIVATION_CODES: readonly FusedActivation[] = ['linear', 'relu', 'sigmoid', 'tanh'];
 // Rows of an im2col matrix are built this many floats at a time, so memory stays bounded.
 const IM2COL_FLOATS = 1 << 22;
 
@@ -40,6 +43,17 @@ export function createWasmBackend(rt: Runtime): Backend {
     const packed = rt.alloc(k.packedBBytes(kk, n));
     k.packB(b, kk, n, +transB, packed);
     return packed;
+  }
+
+  /** Applies y = activation(z + bias) to rows × n values at z, in wasm memory. */
+  function epilogue(z: number, rows: number, n: number, e: Epilogue | undefined): void {
+    if (!e) return;
+    const bias = e.bias instanceof Float32Array ? rt.copyIn(e.bias) : 0;
+    rt.run(
+      'epilogueThread',
+      [z, bias, rows, n, ACTIVATION_CODES.indexOf(e.activation)],
+      rows * n >= PARALLEL_ELEMENTS,
+    );
   }
 
   /** Whole images per im2col chunk, so that col2im threads never share a pixel. */
@@ -87,8 +101,9 @@ export function createWasmBackend(rt: Runtime): Backend {
     ...jsBackend,
     name: 'wasm',
 
-    matMul(a: TypedArray, b: TypedArray, info: MatMulInfo): TypedArray {
-      if (!(a instanceof Float32Array && b instanceof Float32Array)) return jsBackend.matMul(a, b, info);
+    matMul(a: TypedArray, b: TypedArray, info: MatMulInfo, fused?: Epilogue): TypedArray {
+      if (!(a instanceof Float32Array && b instanceof Float32Array))
+        return jsBackend.matMul(a, b, info, fused);
       rt.reset();
       const { batch, m, k: kk, n, transposeA, transposeB, aBatchStride, bBatchStride } = info;
       const pa = rt.copyIn(a);
@@ -107,12 +122,13 @@ export function createWasmBackend(rt: Runtime): Backend {
           transposeB,
         );
       }
+      epilogue(pc, batch * m, n, fused);
       return rt.copyOut(pc, batch * m * n);
     },
 
-    conv2d(x: TypedArray, filter: TypedArray, info: Conv2DInfo): TypedArray {
+    conv2d(x: TypedArray, filter: TypedArray, info: Conv2DInfo, fused?: Epilogue): TypedArray {
       if (!(x instanceof Float32Array && filter instanceof Float32Array))
-        return jsBackend.conv2d(x, filter, info);
+        return jsBackend.conv2d(x, filter, info, fused);
       rt.reset();
       const { width, rows: maxRows } = chunks(info);
       const px = rt.copyIn(x);
@@ -124,6 +140,7 @@ export function createWasmBackend(rt: Runtime): Backend {
         rt.run('im2colThread', [px, cols, geo, row0, rows]);
         gemm(cols, { packed: pf }, py + row0 * info.outC * 4, rows, width, info.outC, false, false);
       });
+      epilogue(py, info.batch * info.outH * info.outW, info.outC, fused);
       return rt.copyOut(py, info.batch * info.outH * info.outW * info.outC);
     },
 

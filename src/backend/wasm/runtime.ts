@@ -10,9 +10,10 @@ export interface KernelExports {
   gemmThreadScratchBytes(m: number, n: number, threads: number): number;
   im2colThread(...args: number[]): void;
   col2imThread(...args: number[]): void;
+  epilogueThread(...args: number[]): void;
 }
 
-type ParallelKernel = 'gemmThread' | 'im2colThread' | 'col2imThread';
+type ParallelKernel = 'gemmThread' | 'im2colThread' | 'col2imThread' | 'epilogueThread';
 
 const PAGE = 65536;
 const MAX_PAGES = 32768; // 2 GiB: the memory's declared maximum (see the build script).

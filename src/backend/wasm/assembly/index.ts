@@ -4,3 +4,4 @@
 export { gemmThread, gemmThreadScratchBytes, packB, packedBBytes } from './gemm';
 export { col2imThread, im2colThread } from './conv';
 export { simdPeak } from './peak';
+export { epilogueThread } from './epilogue';
