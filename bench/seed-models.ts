@@ -58,8 +58,8 @@ export function adamTrainer(model: SeedModel, learningRate = 0.001) {
   const beta1 = 0.9;
   const beta2 = 0.999;
   const epsilon = 1e-7;
-  let m = model.params.map((p) => dl.zerosLike(p));
-  let v = model.params.map((p) => dl.zerosLike(p));
+  const m = model.params.map((p) => dl.zerosLike(p));
+  const v = model.params.map((p) => dl.zerosLike(p));
   let step = 0;
   return (x: Tensor, labels: Tensor): number => {
     const { value, grads } = dl.valueAndGrad((...params: Tensor[]) =>
@@ -67,12 +67,11 @@ export function adamTrainer(model: SeedModel, learningRate = 0.001) {
     )(...model.params);
     step++;
     const rate = (learningRate * Math.sqrt(1 - beta2 ** step)) / (1 - beta1 ** step);
-    dl.noGrad(() => {
-      m = m.map((mi, i) => dl.add(dl.mul(mi, beta1), dl.mul(grads[i], 1 - beta1)));
-      v = v.map((vi, i) => dl.add(dl.mul(vi, beta2), dl.mul(dl.square(grads[i]), 1 - beta2)));
-      model.params = model.params.map((p, i) =>
-        dl.sub(p, dl.mul(dl.div(m[i], dl.add(dl.sqrt(v[i]), epsilon)), rate)),
-      );
+    model.params = model.params.map((p, i) => {
+      const next = adamUpdate(p, grads[i], m[i], v[i], { learningRate: rate, beta1, beta2, epsilon });
+      m[i] = next.m;
+      v[i] = next.v;
+      return next.param;
     });
     return value.item();
   };
