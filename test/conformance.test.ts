@@ -122,4 +122,27 @@ describe.each(fast)('the %s backend matches js', (backend) => {
       });
     });
   });
+
+  describe('pooling forward and gradients', () => {
+    const cases: [string, number[], dl.Pool2DOptions][] = [
+      ['2×2 on the seed layer output', [8, 26, 26, 32], {}],
+      ['2×2 same on odd sizes, 5 channels', [2, 7, 5, 5], { padding: 'same' }],
+      ['3×3 stride 1 (overlapping), 3 channels', [2, 6, 7, 3], { poolSize: 3, strides: 1 }],
+      [
+        '3×2 window, strides [2, 1], 17 channels',
+        [1, 9, 8, 17],
+        { poolSize: [3, 2], strides: [2, 1], padding: 'same' },
+      ],
+      ['1 channel', [3, 8, 8, 1], { poolSize: 2 }],
+    ];
+    test.each(cases)('%s', (_, shape, options) => {
+      const x = randomNormal(shape, { seed: 21 });
+      conforms(backend, () => {
+        const weights = on('js', () => randomNormal(dl.maxPool2d(x, options).shape, { seed: 22 }));
+        const [gMax] = dl.grad((xx: Tensor) => dl.sum(dl.mul(dl.maxPool2d(xx, options), weights)))(x);
+        const [gAvg] = dl.grad((xx: Tensor) => dl.sum(dl.mul(dl.avgPool2d(xx, options), weights)))(x);
+        return [dl.maxPool2d(x, options), dl.avgPool2d(x, options), gMax, gAvg];
+      });
+    });
+  });
 });

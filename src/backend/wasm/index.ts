@@ -1,4 +1,4 @@
-import type { Backend, Conv2DInfo, Epilogue, FusedActivation, MatMulInfo } from '../backend.js';
+import type { Backend, Conv2DInfo, Epilogue, FusedActivation, MatMulInfo, Pool2DInfo } from '../backend.js';
 import { jsBackend } from '../js/index.js';
 import type { TypedArray } from '../storage.js';
 import type { Runtime } from './runtime.js';
@@ -84,6 +84,28 @@ export function createWasmBackend(rt: Runtime): Backend {
     ]);
   }
 
+  function poolGeometry(info: Pool2DInfo): number {
+    return rt.writeInts([
+      info.batch,
+      info.inH,
+      info.inW,
+      info.channels,
+      info.outH,
+      info.outW,
+      info.kH,
+      info.kW,
+      info.strideH,
+      info.strideW,
+      info.padTop,
+      info.padLeft,
+    ]);
+  }
+
+  const inputSize = (info: Pool2DInfo) => info.batch * info.inH * info.inW * info.channels;
+  const outputSize = (info: Pool2DInfo) => info.batch * info.outH * info.outW * info.channels;
+  // Windows that overlap would make two threads add into one input position.
+  const disjoint = (info: Pool2DInfo) => info.strideH >= info.kH && info.strideW >= info.kW;
+
   /** Calls `step(image0, images, row0, rows)` for each chunk of whole images. */
   function forEachChunk(
     info: Conv2DInfo,
@@ -142,6 +164,53 @@ export function createWasmBackend(rt: Runtime): Backend {
       });
       epilogue(py, info.batch * info.outH * info.outW, info.outC, fused);
       return rt.copyOut(py, info.batch * info.outH * info.outW * info.outC);
+    },
+
+    maxPool2d(x: TypedArray, info: Pool2DInfo): { y: TypedArray; argmax: Int32Array } {
+      if (!(x instanceof Float32Array)) return jsBackend.maxPool2d(x, info);
+      rt.reset();
+      const px = rt.copyIn(x);
+      const size = outputSize(info);
+      const py = rt.alloc(size * 4);
+      const pa = rt.alloc(size * 4);
+      rt.run('maxPoolThread', [px, py, pa, poolGeometry(info)], size >= PARALLEL_ELEMENTS);
+      return { y: rt.copyOut(py, size), argmax: rt.copyOutInts(pa, size) };
+    },
+
+    maxPool2dBackward(dy: TypedArray, argmax: Int32Array, info: Pool2DInfo): TypedArray {
+      if (!(dy instanceof Float32Array)) return jsBackend.maxPool2dBackward(dy, argmax, info);
+      rt.reset();
+      const pdy = rt.copyIn(dy);
+      const pa = rt.copyIn(argmax);
+      const pdx = rt.zeros(inputSize(info));
+      rt.run(
+        'maxPoolBackwardThread',
+        [pdy, pa, pdx, dy.length],
+        disjoint(info) && dy.length >= PARALLEL_ELEMENTS,
+      );
+      return rt.copyOut(pdx, inputSize(info));
+    },
+
+    avgPool2d(x: TypedArray, info: Pool2DInfo): TypedArray {
+      if (!(x instanceof Float32Array)) return jsBackend.avgPool2d(x, info);
+      rt.reset();
+      const px = rt.copyIn(x);
+      const py = rt.alloc(outputSize(info) * 4);
+      rt.run('avgPoolThread', [px, py, poolGeometry(info), 0], outputSize(info) >= PARALLEL_ELEMENTS);
+      return rt.copyOut(py, outputSize(info));
+    },
+
+    avgPool2dBackward(dy: TypedArray, info: Pool2DInfo): TypedArray {
+      if (!(dy instanceof Float32Array)) return jsBackend.avgPool2dBackward(dy, info);
+      rt.reset();
+      const pdy = rt.copyIn(dy);
+      const pdx = rt.zeros(inputSize(info));
+      rt.run(
+        'avgPoolThread',
+        [pdy, pdx, poolGeometry(info), 1],
+        disjoint(info) && dy.length >= PARALLEL_ELEMENTS,
+      );
+      return rt.copyOut(pdx, inputSize(info));
     },
 
     conv2dBackpropFilter(x: TypedArray, dy: TypedArray, info: Conv2DInfo): TypedArray {

@@ -11,9 +11,19 @@ export interface KernelExports {
   im2colThread(...args: number[]): void;
   col2imThread(...args: number[]): void;
   epilogueThread(...args: number[]): void;
+  maxPoolThread(...args: number[]): void;
+  maxPoolBackwardThread(...args: number[]): void;
+  avgPoolThread(...args: number[]): void;
 }
 
-type ParallelKernel = 'gemmThread' | 'im2colThread' | 'col2imThread' | 'epilogueThread';
+type ParallelKernel =
+  | 'gemmThread'
+  | 'im2colThread'
+  | 'col2imThread'
+  | 'epilogueThread'
+  | 'maxPoolThread'
+  | 'maxPoolBackwardThread'
+  | 'avgPoolThread';
 
 const PAGE = 65536;
 const MAX_PAGES = 32768; // 2 GiB: the memory's declared maximum (see the build script).
@@ -88,9 +98,9 @@ export class Runtime {
     return ptr;
   }
 
-  copyIn(values: Float32Array): number {
+  copyIn(values: Float32Array | Int32Array): number {
     const ptr = this.alloc(values.length * 4);
-    this.#f32.set(values, ptr / 4);
+    (values instanceof Float32Array ? this.#f32 : this.#i32).set(values, ptr / 4);
     return ptr;
   }
 
@@ -108,6 +118,10 @@ export class Runtime {
 
   copyOut(ptr: number, count: number): Float32Array {
     return this.#f32.slice(ptr / 4, ptr / 4 + count);
+  }
+
+  copyOutInts(ptr: number, count: number): Int32Array {
+    return this.#i32.slice(ptr / 4, ptr / 4 + count);
   }
 
   /**
