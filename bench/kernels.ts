@@ -70,17 +70,19 @@ function convRows(repeats: number): Row[] {
   const flops = 2 * c.batch * c.outH * c.outW * c.outC * c.kH * c.kW * c.inC;
   const b = backend();
   const name = getBackend();
+  const filterOnly = { input: false, filter: true, bias: false };
+  const inputOnly = { input: true, filter: false, bias: false };
   return [
     { name: 'seed conv2d forward', flops, ms: { [name]: medianMs(() => b.conv2d(x, f, c), repeats) } },
     {
       name: 'seed conv2d filter gradient',
       flops,
-      ms: { [name]: medianMs(() => b.conv2dBackpropFilter(x, dy, c), repeats) },
+      ms: { [name]: medianMs(() => b.conv2dBackward(x, f, dy, dy, c, 'linear', filterOnly), repeats) },
     },
     {
       name: 'seed conv2d input gradient',
       flops,
-      ms: { [name]: medianMs(() => b.conv2dBackpropInput(dy, f, c), repeats) },
+      ms: { [name]: medianMs(() => b.conv2dBackward(x, f, dy, dy, c, 'linear', inputOnly), repeats) },
     },
   ];
 }

@@ -16,7 +16,7 @@ function glorotUniform(shape: number[], fanIn: number, fanOut: number): Tensor {
   return dl.randomUniform(shape, { minval: -limit, maxval: limit });
 }
 
-/** Conv2D 32×3×3 relu → MaxPool 2×2 → Flatten → Dense 128 relu → Dropout 0.5 → Dense 10. */
+/** Conv2D 32×3×3 relu → MaxPool 2×2 (fused) → Flatten → Dense 128 relu → Dropout 0.5 → Dense 10. */
 export function seedCnn(): SeedModel {
   return {
     params: [
@@ -28,8 +28,7 @@ export function seedCnn(): SeedModel {
       dl.zeros([10]),
     ],
     forward([k1, b1, w2, b2, w3, b3], x, training) {
-      const conv = dl.conv2d(x, k1, { bias: b1, activation: 'relu' });
-      const pooled = dl.flatten(dl.maxPool2d(conv));
+      const pooled = dl.flatten(dl.conv2dMaxPool(x, k1, { bias: b1, activation: 'relu' }));
       const hidden = dl.matMul(pooled, w2, { bias: b2, activation: 'relu' });
       const dropped = training ? dl.dropout(hidden, 0.5) : hidden;
       return dl.matMul(dropped, w3, { bias: b3 });

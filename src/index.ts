@@ -26,6 +26,7 @@ export {
 } from './ops/compare.js';
 export { concat, stack } from './ops/concat.js';
 export { type Conv2DOptions, conv2d } from './ops/conv2d.js';
+export { type Conv2DMaxPoolOptions, conv2dMaxPool } from './ops/conv2d-max-pool.js';
 export { sigmoidCrossEntropy, softmaxCrossEntropy, sparseSoftmaxCrossEntropy } from './ops/cross-entropy.js';
 export { type DropoutOptions, dropout } from './ops/dropout.js';
 export { gather } from './ops/gather.js';

@@ -113,6 +113,28 @@ describe.each(fast)('the %s backend matches js', (backend) => {
       });
     });
 
+    test('conv2dMaxPool equals maxPool2d of conv2d, forward and gradients', () => {
+      const x = randomNormal([16, 28, 28, 1], { seed: 17 });
+      const f = randomNormal([3, 3, 1, 32], { seed: 18 });
+      const bias = randomNormal([32], { seed: 19 });
+      const weights = randomNormal([16, 13, 13, 32], { seed: 20 });
+      const lossOf = (layer: (xx: Tensor, ff: Tensor, bb: Tensor) => Tensor) => () => {
+        const { value, grads } = dl.valueAndGrad((xx: Tensor, ff: Tensor, bb: Tensor) =>
+          dl.sum(dl.mul(layer(xx, ff, bb), weights)),
+        )(x, f, bias);
+        return [value, ...grads];
+      };
+      const fused = lossOf((xx, ff, bb) => dl.conv2dMaxPool(xx, ff, { bias: bb, activation: 'relu' }));
+      const composed = lossOf((xx, ff, bb) =>
+        dl.maxPool2d(dl.conv2d(xx, ff, { bias: bb, activation: 'relu' })),
+      );
+      conforms(backend, fused);
+      const [fusedOnBackend, composedOnBackend] = [on(backend, fused), on(backend, composed)];
+      fusedOnBackend.forEach((t, i) => {
+        expectClose(t, composedOnBackend[i]);
+      });
+    });
+
     test('a batch larger than one im2col chunk', () => {
       const x = randomNormal([70, 28, 28, 8], { seed: 8 });
       const f = randomNormal([3, 3, 8, 16], { seed: 9 });

@@ -180,6 +180,24 @@ for (const activation of ['relu', 'sigmoid'] as const) {
     () => [r([2, 4, 5, 3], 134), r([3, 3, 3, 4], 135), r([4], 136)],
   ]);
 }
+convolution.push(
+  [
+    'conv2dMaxPool, bias and relu',
+    (x, f, bias) => dl.conv2dMaxPool(x, f, { bias, activation: 'relu' }),
+    () => [r([2, 6, 7, 2], 137), r([3, 3, 2, 4], 138), r([4], 139)],
+  ],
+  [
+    'conv2dMaxPool, same padding, 3×3 pool stride 2, tanh',
+    (x, f, bias) =>
+      dl.conv2dMaxPool(x, f, {
+        padding: 'same',
+        bias,
+        activation: 'tanh',
+        pool: { poolSize: 3, strides: 2 },
+      }),
+    () => [r([1, 7, 6, 3], 147), r([2, 2, 3, 5], 148), r([5], 149)],
+  ],
+);
 for (const padding of ['same', 'valid'] as const) {
   convolution.push(
     [

@@ -98,6 +98,19 @@ export interface MatMulInfo {
   bBatchStride: number;
 }
 
+/** Which gradients a backward kernel should compute: the others are returned as null. */
+export interface GradRequest {
+  input: boolean;
+  filter: boolean;
+  bias: boolean;
+}
+
+export interface ConvGrads {
+  dx: TypedArray | null;
+  dFilter: TypedArray | null;
+  dBias: TypedArray | null;
+}
+
 /** Adam's step: the learning rate is already corrected for the moments' bias at this step. */
 export interface AdamHyper {
   learningRate: number;
@@ -182,8 +195,43 @@ export interface Backend {
   oneHot(indices: Int32Array, depth: number, onValue: number, offValue: number): Float32Array;
 
   conv2d(x: TypedArray, filter: TypedArray, info: Conv2DInfo, epilogue?: Epilogue): TypedArray;
-  conv2dBackpropInput(dy: TypedArray, filter: TypedArray, info: Conv2DInfo): TypedArray;
-  conv2dBackpropFilter(x: TypedArray, dy: TypedArray, info: Conv2DInfo): TypedArray;
+  /**
+   * Gradients of y = activation(conv2d(x, filter) + bias) from dy, for the inputs in `want`;
+   * y is the forward output (read only when the activation is not linear).
+   */
+  conv2dBackward(
+    x: TypedArray,
+    filter: TypedArray,
+    dy: TypedArray,
+    y: TypedArray,
+    info: Conv2DInfo,
+    activation: FusedActivation,
+    want: GradRequest,
+  ): ConvGrads;
+  /**
+   * y = activation(maxPool(conv2d(x, filter)) + bias) in one call: the convolution's output
+   * never leaves the kernel. Exact for these activations, which are all non-decreasing, and a
+   * bias that is constant per channel. Returns the pooled output and, for each, the index into
+   * the convolution's output it came from.
+   */
+  conv2dMaxPool(
+    x: TypedArray,
+    filter: TypedArray,
+    conv: Conv2DInfo,
+    pool: Pool2DInfo,
+    epilogue?: Epilogue,
+  ): { y: TypedArray; argmax: Int32Array };
+  conv2dMaxPoolBackward(
+    x: TypedArray,
+    filter: TypedArray,
+    dy: TypedArray,
+    y: TypedArray,
+    argmax: Int32Array,
+    conv: Conv2DInfo,
+    pool: Pool2DInfo,
+    activation: FusedActivation,
+    want: GradRequest,
+  ): ConvGrads;
 
   /** Returns the pooled values and, for each, the flat input index it came from. */
   maxPool2d(x: TypedArray, info: Pool2DInfo): { y: TypedArray; argmax: Int32Array };

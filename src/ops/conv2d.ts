@@ -1,8 +1,15 @@
 import { result } from '../autograd/record.js';
-import { backend, type Conv2DInfo } from '../backend/index.js';
+import {
+  backend,
+  type Conv2DInfo,
+  type ConvGrads,
+  type DType,
+  type GradRequest,
+  type TypedArray,
+} from '../backend/index.js';
 import { messages, ShapeError } from '../tensor/errors.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { epilogueGradient, epilogueOf, type FusedOptions } from './epilogue.js';
+import { epilogueOf, type FusedOptions } from './epilogue.js';
 import { asPair, expectDtype } from './operand.js';
 import { type Padding, type Pair, pair, windowGeometry } from './window.js';
 
@@ -23,35 +30,40 @@ export function conv2d(x: Tensor, filter: Tensor, options: Conv2DOptions = {}): 
   const info = conv2dInfo(x.shape, filter.shape, options);
   const outShape = [info.batch, info.outH, info.outW, info.outC];
   const values = backend().conv2d(x.values, filter.values, info, epilogueOf('conv2d', x, info.outC, options));
-  const inputs = options.bias ? [x, filter, options.bias] : [x, filter];
-  // Gradients are computed only for inputs that need one: the first layer's input never does.
-  return result('conv2d', values, outShape, x.dtype, inputs, (dyOut, y) => {
-    const { dz: dy, dBias } = epilogueGradient(dyOut, y, options);
-    return [
-      x.requiresGrad
-        ? result(
-            'conv2dBackpropInput',
-            backend().conv2dBackpropInput(dy.values, filter.values, info),
-            x.shape,
-            dy.dtype,
-            [],
-          )
-        : null,
-      filter.requiresGrad
-        ? result(
-            'conv2dBackpropFilter',
-            backend().conv2dBackpropFilter(x.values, dy.values, info),
-            filter.shape,
-            dy.dtype,
-            [],
-          )
-        : null,
-      dBias,
-    ];
+  const { bias, activation = 'linear' } = options;
+  const inputs = bias ? [x, filter, bias] : [x, filter];
+  return result('conv2d', values, outShape, x.dtype, inputs, (dy, y) => {
+    const want = wanted(x, filter, bias);
+    const grads = backend().conv2dBackward(
+      x.values,
+      filter.values,
+      dy.values,
+      y.values,
+      info,
+      activation,
+      want,
+    );
+    return convGradTensors(grads, x, filter, dy.dtype);
   });
 }
 
-function conv2dInfo(
+/** Gradients are computed only for inputs that need one: a first layer's input never does. */
+export function wanted(x: Tensor, filter: Tensor, bias: Tensor | undefined): GradRequest {
+  return { input: x.requiresGrad, filter: filter.requiresGrad, bias: bias?.requiresGrad ?? false };
+}
+
+export function convGradTensors(
+  grads: ConvGrads,
+  x: Tensor,
+  filter: Tensor,
+  dtype: DType,
+): (Tensor | null)[] {
+  const wrap = (values: TypedArray | null, shape: readonly number[]) =>
+    values && result('conv2dBackward', values, shape, dtype, []);
+  return [wrap(grads.dx, x.shape), wrap(grads.dFilter, filter.shape), wrap(grads.dBias, [filter.shape[3]])];
+}
+
+export function conv2dInfo(
   xShape: readonly number[],
   fShape: readonly number[],
   options: Conv2DOptions,

@@ -15,7 +15,8 @@ export interface Pool2DOptions {
 
 /** Largest value of each window of an NHWC input; the gradient goes to that value's position. */
 export function maxPool2d(x: Tensor, options: Pool2DOptions = {}): Tensor {
-  const info = pool2dInfo('maxPool2d', x, options);
+  expectDtype('maxPool2d', x, 'float');
+  const info = pool2dInfo('maxPool2d', x.shape, options);
   const { y, argmax } = backend().maxPool2d(x.values, info);
   return result('maxPool2d', y, outShape(info), x.dtype, [x], (dy) => [
     result('maxPool2dBackward', backend().maxPool2dBackward(dy.values, argmax, info), x.shape, dy.dtype, []),
@@ -24,20 +25,21 @@ export function maxPool2d(x: Tensor, options: Pool2DOptions = {}): Tensor {
 
 /** Mean of each window of an NHWC input, counting only positions inside the input (as TensorFlow). */
 export function avgPool2d(x: Tensor, options: Pool2DOptions = {}): Tensor {
-  const info = pool2dInfo('avgPool2d', x, options);
+  expectDtype('avgPool2d', x, 'float');
+  const info = pool2dInfo('avgPool2d', x.shape, options);
   return result('avgPool2d', backend().avgPool2d(x.values, info), outShape(info), x.dtype, [x], (dy) => [
     result('avgPool2dBackward', backend().avgPool2dBackward(dy.values, info), x.shape, dy.dtype, []),
   ]);
 }
 
-function outShape(info: Pool2DInfo): number[] {
+export function outShape(info: Pool2DInfo): number[] {
   return [info.batch, info.outH, info.outW, info.channels];
 }
 
-function pool2dInfo(op: string, x: Tensor, options: Pool2DOptions): Pool2DInfo {
-  expectDtype(op, x, 'float');
-  if (x.rank !== 4) throw new ShapeError(messages.rankExactly(op, 'input (NHWC)', 4, x.shape));
-  const [batch, inH, inW, channels] = x.shape;
+/** Pooling geometry over an NHWC input of the given shape. */
+export function pool2dInfo(op: string, shape: readonly number[], options: Pool2DOptions): Pool2DInfo {
+  if (shape.length !== 4) throw new ShapeError(messages.rankExactly(op, 'input (NHWC)', 4, shape));
+  const [batch, inH, inW, channels] = shape;
   const [kH, kW] = pair(op, 'poolSize', options.poolSize ?? 2);
   const [strideH, strideW] = pair(op, 'strides', options.strides ?? [kH, kW]);
   const padding = options.padding ?? 'valid';

@@ -1,5 +1,14 @@
-import type { Conv2DInfo } from '../backend.js';
+import type {
+  Conv2DInfo,
+  ConvGrads,
+  Epilogue,
+  FusedActivation,
+  GradRequest,
+  Pool2DInfo,
+} from '../backend.js';
 import { allocate, dtypeOf, type TypedArray } from '../storage.js';
+import { applyEpilogue, epilogueGrad } from './epilogue.js';
+import { maxPool2d, maxPool2dBackward } from './pool.js';
 
 /**
  * Direct NHWC convolution loops, written for clarity: the reference the fast kernels are
@@ -71,4 +80,52 @@ export function fromDouble(acc: Float64Array, like: TypedArray): TypedArray {
   const out = allocate(dtypeOf(like), acc.length);
   out.set(acc);
   return out;
+}
+
+export function conv2dBackward(
+  x: TypedArray,
+  filter: TypedArray,
+  dy: TypedArray,
+  y: TypedArray,
+  info: Conv2DInfo,
+  activation: FusedActivation,
+  want: GradRequest,
+): ConvGrads {
+  const { dz, dBias } = epilogueGrad(dy, y, activation, info.outC, want.bias);
+  return {
+    dx: want.input ? conv2dBackpropInput(dz, filter, info) : null,
+    dFilter: want.filter ? conv2dBackpropFilter(x, dz, info) : null,
+    dBias,
+  };
+}
+
+export function conv2dMaxPool(
+  x: TypedArray,
+  filter: TypedArray,
+  conv: Conv2DInfo,
+  pool: Pool2DInfo,
+  epilogue?: Epilogue,
+): { y: TypedArray; argmax: Int32Array } {
+  const { y, argmax } = maxPool2d(conv2d(x, filter, conv), pool);
+  return { y: applyEpilogue(y, pool.channels, epilogue), argmax };
+}
+
+export function conv2dMaxPoolBackward(
+  x: TypedArray,
+  filter: TypedArray,
+  dy: TypedArray,
+  y: TypedArray,
+  argmax: Int32Array,
+  conv: Conv2DInfo,
+  pool: Pool2DInfo,
+  activation: FusedActivation,
+  want: GradRequest,
+): ConvGrads {
+  const { dz, dBias } = epilogueGrad(dy, y, activation, pool.channels, want.bias);
+  const dConv = maxPool2dBackward(dz, argmax, pool);
+  return {
+    dx: want.input ? conv2dBackpropInput(dConv, filter, conv) : null,
+    dFilter: want.filter ? conv2dBackpropFilter(x, dConv, conv) : null,
+    dBias,
+  };
 }

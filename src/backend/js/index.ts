@@ -1,5 +1,5 @@
 import type { Backend } from '../backend.js';
-import { conv2d, conv2dBackpropFilter, conv2dBackpropInput } from './conv.js';
+import { conv2d, conv2dBackward, conv2dMaxPool, conv2dMaxPoolBackward } from './conv.js';
 import { binary, cast, unary, where } from './elementwise.js';
 import { adam, applyEpilogue, epilogueGrad } from './epilogue.js';
 import { matMul } from './matmul.js';
@@ -28,8 +28,9 @@ export const jsBackend: Backend = {
   scatterAdd,
   oneHot,
   conv2d: (x, filter, info, epilogue) => applyEpilogue(conv2d(x, filter, info), info.outC, epilogue),
-  conv2dBackpropInput,
-  conv2dBackpropFilter,
+  conv2dBackward,
+  conv2dMaxPool,
+  conv2dMaxPoolBackward,
   maxPool2d,
   maxPool2dBackward,
   avgPool2d,

@@ -1,4 +1,13 @@
-import type { Backend, Conv2DInfo, Epilogue, FusedActivation, MatMulInfo, Pool2DInfo } from '../backend.js';
+import type {
+  Backend,
+  Conv2DInfo,
+  ConvGrads,
+  Epilogue,
+  FusedActivation,
+  GradRequest,
+  MatMulInfo,
+  Pool2DInfo,
+} from '../backend.js';
 import { jsBackend } from '../js/index.js';
 import type { TypedArray } from '../storage.js';
 import type { Runtime } from './runtime.js';
@@ -119,6 +128,86 @@ export function createWasmBackend(rt: Runtime): Backend {
     }
   }
 
+  /** The raw convolution of x (at px) with the filter (at pf, unpacked), written to a new buffer. */
+  function convolve(px: number, pf: number, info: Conv2DInfo): number {
+    const { width, rows: maxRows } = chunks(info);
+    const packed = pack(pf, width, info.outC, false);
+    const geo = geometry(info);
+    const py = rt.alloc(info.batch * info.outH * info.outW * info.outC * 4);
+    const cols = rt.alloc(maxRows * width * 4);
+    forEachChunk(info, (_image0, _images, row0, rows) => {
+      rt.run('im2colThread', [px, cols, geo, row0, rows]);
+      gemm(cols, { packed }, py + row0 * info.outC * 4, rows, width, info.outC, false, false);
+    });
+    return py;
+  }
+
+  /**
+   * Turns dy (at pdz, rows × n) into dz = dy · activation'(y) in place, and returns the bias
+   * gradient (column sums of dz) when asked for.
+   */
+  function activationGrad(
+    pdz: number,
+    y: TypedArray,
+    rows: number,
+    n: number,
+    activation: FusedActivation,
+    withBias: boolean,
+  ): TypedArray | null {
+    if (activation === 'linear' && !withBias) return null;
+    const py = activation === 'linear' ? pdz : rt.copyIn(y as Float32Array);
+    const parallel = rows * n >= PARALLEL_ELEMENTS;
+    const threads = parallel ? rt.threads : 1;
+    const partials = withBias ? rt.alloc(threads * n * 4) : 0;
+    rt.run(
+      'epilogueGradThread',
+      [pdz, py, pdz, rows, n, ACTIVATION_CODES.indexOf(activation), partials],
+      parallel,
+    );
+    if (!withBias) return null;
+    const sums = rt.copyOut(partials, threads * n);
+    const dBias = new Float32Array(n);
+    for (let t = 0; t < threads; t++) for (let j = 0; j < n; j++) dBias[j] += sums[t * n + j];
+    return dBias;
+  }
+
+  /** Input and filter gradients of a convolution from dz (at pdz), as asked for. */
+  function convGrads(
+    x: TypedArray,
+    filter: TypedArray,
+    pdz: number,
+    info: Conv2DInfo,
+    want: GradRequest,
+  ): { dx: TypedArray | null; dFilter: TypedArray | null } {
+    const { width, rows: maxRows } = chunks(info);
+    const geo = geometry(info);
+    const cols = rt.alloc(maxRows * width * 4);
+    let dFilter: TypedArray | null = null;
+    let dx: TypedArray | null = null;
+    if (want.filter) {
+      const px = rt.copyIn(x as Float32Array);
+      const pdf = rt.alloc(width * info.outC * 4);
+      // dW (width × outC) = colsᵀ · dz, summed over chunks.
+      forEachChunk(info, (image0, _images, row0, rows) => {
+        rt.run('im2colThread', [px, cols, geo, row0, rows]);
+        gemm(cols, pdz + row0 * info.outC * 4, pdf, width, rows, info.outC, true, false, image0 > 0);
+      });
+      dFilter = rt.copyOut(pdf, width * info.outC);
+    }
+    if (want.input) {
+      // dcols (rows × width) = dz · filterᵀ, with the filter stored width × outC; then col2im.
+      const packed = pack(rt.copyIn(filter as Float32Array), info.outC, width, true);
+      const inputSize = info.batch * info.inH * info.inW * info.inC;
+      const pdx = rt.zeros(inputSize);
+      forEachChunk(info, (image0, images, row0, rows) => {
+        gemm(pdz + row0 * info.outC * 4, { packed }, cols, rows, info.outC, width, false, true);
+        rt.run('col2imThread', [cols, pdx, geo, image0, images]);
+      });
+      dx = rt.copyOut(pdx, inputSize);
+    }
+    return { dx, dFilter };
+  }
+
   return {
     ...jsBackend,
     name: 'wasm',
@@ -152,18 +241,71 @@ export function createWasmBackend(rt: Runtime): Backend {
       if (!(x instanceof Float32Array && filter instanceof Float32Array))
         return jsBackend.conv2d(x, filter, info, fused);
       rt.reset();
-      const { width, rows: maxRows } = chunks(info);
-      const px = rt.copyIn(x);
-      const pf = pack(rt.copyIn(filter), width, info.outC, false);
-      const geo = geometry(info);
-      const py = rt.alloc(info.batch * info.outH * info.outW * info.outC * 4);
-      const cols = rt.alloc(maxRows * width * 4);
-      forEachChunk(info, (_image0, _images, row0, rows) => {
-        rt.run('im2colThread', [px, cols, geo, row0, rows]);
-        gemm(cols, { packed: pf }, py + row0 * info.outC * 4, rows, width, info.outC, false, false);
-      });
-      epilogue(py, info.batch * info.outH * info.outW, info.outC, fused);
-      return rt.copyOut(py, info.batch * info.outH * info.outW * info.outC);
+      const size = info.batch * info.outH * info.outW * info.outC;
+      const py = convolve(rt.copyIn(x), rt.copyIn(filter), info);
+      epilogue(py, size / info.outC, info.outC, fused);
+      return rt.copyOut(py, size);
+    },
+
+    conv2dBackward(
+      x: TypedArray,
+      filter: TypedArray,
+      dy: TypedArray,
+      y: TypedArray,
+      info: Conv2DInfo,
+      activation: FusedActivation,
+      want: GradRequest,
+    ): ConvGrads {
+      if (!(x instanceof Float32Array && filter instanceof Float32Array && dy instanceof Float32Array)) {
+        return jsBackend.conv2dBackward(x, filter, dy, y, info, activation, want);
+      }
+      rt.reset();
+      const pdz = rt.copyIn(dy);
+      const dBias = activationGrad(pdz, y, dy.length / info.outC, info.outC, activation, want.bias);
+      return { ...convGrads(x, filter, pdz, info, want), dBias };
+    },
+
+    conv2dMaxPool(
+      x: TypedArray,
+      filter: TypedArray,
+      conv: Conv2DInfo,
+      pool: Pool2DInfo,
+      fused?: Epilogue,
+    ): { y: TypedArray; argmax: Int32Array } {
+      if (!(x instanceof Float32Array && filter instanceof Float32Array)) {
+        return jsBackend.conv2dMaxPool(x, filter, conv, pool, fused);
+      }
+      rt.reset();
+      const pconv = convolve(rt.copyIn(x), rt.copyIn(filter), conv);
+      const size = outputSize(pool);
+      const py = rt.alloc(size * 4);
+      const pa = rt.alloc(size * 4);
+      rt.run('maxPoolThread', [pconv, py, pa, poolGeometry(pool)], size >= PARALLEL_ELEMENTS);
+      epilogue(py, size / pool.channels, pool.channels, fused);
+      return { y: rt.copyOut(py, size), argmax: rt.copyOutInts(pa, size) };
+    },
+
+    conv2dMaxPoolBackward(
+      x: TypedArray,
+      filter: TypedArray,
+      dy: TypedArray,
+      y: TypedArray,
+      argmax: Int32Array,
+      conv: Conv2DInfo,
+      pool: Pool2DInfo,
+      activation: FusedActivation,
+      want: GradRequest,
+    ): ConvGrads {
+      if (!(x instanceof Float32Array && filter instanceof Float32Array && dy instanceof Float32Array)) {
+        return jsBackend.conv2dMaxPoolBackward(x, filter, dy, y, argmax, conv, pool, activation, want);
+      }
+      rt.reset();
+      const pdz = rt.copyIn(dy);
+      const dBias = activationGrad(pdz, y, dy.length / pool.channels, pool.channels, activation, want.bias);
+      const pdconv = rt.zeros(conv.batch * conv.outH * conv.outW * conv.outC);
+      const parallel = disjoint(pool) && dy.length >= PARALLEL_ELEMENTS;
+      rt.run('maxPoolBackwardThread', [pdz, rt.copyIn(argmax), pdconv, dy.length], parallel);
+      return { ...convGrads(x, filter, pdconv, conv, want), dBias };
     },
 
     maxPool2d(x: TypedArray, info: Pool2DInfo): { y: TypedArray; argmax: Int32Array } {
@@ -211,43 +353,6 @@ export function createWasmBackend(rt: Runtime): Backend {
         disjoint(info) && dy.length >= PARALLEL_ELEMENTS,
       );
       return rt.copyOut(pdx, inputSize(info));
-    },
-
-    conv2dBackpropFilter(x: TypedArray, dy: TypedArray, info: Conv2DInfo): TypedArray {
-      if (!(x instanceof Float32Array && dy instanceof Float32Array))
-        return jsBackend.conv2dBackpropFilter(x, dy, info);
-      rt.reset();
-      const { width, rows: maxRows } = chunks(info);
-      const px = rt.copyIn(x);
-      const pdy = rt.copyIn(dy);
-      const geo = geometry(info);
-      const pdf = rt.alloc(width * info.outC * 4);
-      const cols = rt.alloc(maxRows * width * 4);
-      // dW (width × outC) = colsᵀ · dy, summed over chunks.
-      forEachChunk(info, (image0, _images, row0, rows) => {
-        rt.run('im2colThread', [px, cols, geo, row0, rows]);
-        gemm(cols, pdy + row0 * info.outC * 4, pdf, width, rows, info.outC, true, false, image0 > 0);
-      });
-      return rt.copyOut(pdf, width * info.outC);
-    },
-
-    conv2dBackpropInput(dy: TypedArray, filter: TypedArray, info: Conv2DInfo): TypedArray {
-      if (!(dy instanceof Float32Array && filter instanceof Float32Array))
-        return jsBackend.conv2dBackpropInput(dy, filter, info);
-      rt.reset();
-      const { width, rows: maxRows } = chunks(info);
-      const pdy = rt.copyIn(dy);
-      // dcols (rows × width) = dy · filterᵀ, with the filter stored width × outC.
-      const pf = pack(rt.copyIn(filter), info.outC, width, true);
-      const geo = geometry(info);
-      const inputSize = info.batch * info.inH * info.inW * info.inC;
-      const pdx = rt.zeros(inputSize);
-      const cols = rt.alloc(maxRows * width * 4);
-      forEachChunk(info, (image0, images, row0, rows) => {
-        gemm(pdy + row0 * info.outC * 4, { packed: pf }, cols, rows, info.outC, width, false, true);
-        rt.run('col2imThread', [cols, pdx, geo, image0, images]);
-      });
-      return rt.copyOut(pdx, inputSize);
     },
   };
 }

@@ -11,6 +11,7 @@ export interface KernelExports {
   im2colThread(...args: number[]): void;
   col2imThread(...args: number[]): void;
   epilogueThread(...args: number[]): void;
+  epilogueGradThread(...args: number[]): void;
   maxPoolThread(...args: number[]): void;
   maxPoolBackwardThread(...args: number[]): void;
   avgPoolThread(...args: number[]): void;
@@ -21,6 +22,7 @@ type ParallelKernel =
   | 'im2colThread'
   | 'col2imThread'
   | 'epilogueThread'
+  | 'epilogueGradThread'
   | 'maxPoolThread'
   | 'maxPoolBackwardThread'
   | 'avgPoolThread';

@@ -42,10 +42,14 @@ export function im2colThread(x: usize, cols: usize, geometry: usize, row0: i32, 
       const ih = oh * strideH - padTop + kh * dilationH;
       for (let kw = 0; kw < kW; kw++) {
         const iw = ow * strideW - padLeft + kw * dilationW;
-        if (ih < 0 || ih >= inH || iw < 0 || iw >= inW) {
+        const outside = ih < 0 || ih >= inH || iw < 0 || iw >= inW;
+        const src = x + ((((<usize>b * <usize>inH + <usize>ih) * <usize>inW + <usize>iw) * <usize>inC) << 2);
+        if (inC < 16) {
+          // Few channels (a first layer): bulk-memory calls would cost more than the copy.
+          for (let c = 0; c < inC; c++) store<f32>(dst + (<usize>c << 2), outside ? 0 : load<f32>(src + (<usize>c << 2)));
+        } else if (outside) {
           memory.fill(dst, 0, channelBytes);
         } else {
-          const src = x + ((((<usize>b * <usize>inH + <usize>ih) * <usize>inW + <usize>iw) * <usize>inC) << 2);
           memory.copy(dst, src, channelBytes);
         }
         dst += channelBytes;

@@ -37,3 +37,60 @@ export function epilogueThread(z: usize, bias: usize, rows: i32, n: i32, activat
     }
   }
 }
+
+/**
+ * The gradient through y = activation(z + bias): dz = dy · activation'(y), written to dz (which
+ * may be dy itself), and this thread's column sums of dz (the bias gradient's share) written to
+ * partials + t·n when partials is not 0.
+ */
+export function epilogueGradThread(
+  dy: usize,
+  y: usize,
+  dz: usize,
+  rows: i32,
+  n: i32,
+  activation: i32,
+  partials: usize,
+  t: i32,
+  threads: i32,
+): void {
+  const band = (rows + threads - 1) / threads;
+  const first = t * band;
+  const last = min(rows, first + band);
+  const sums = partials + ((<usize>t * <usize>n) << 2);
+  if (partials) memory.fill(sums, 0, <usize>n << 2);
+  const zero = f32x4.splat(0);
+  const one = f32x4.splat(1);
+  for (let r = first; r < last; r++) {
+    const offset = (<usize>r * <usize>n) << 2;
+    let j = 0;
+    for (; j + 4 <= n; j += 4) {
+      const o = offset + (<usize>j << 2);
+      let g = v128.load(dy + o);
+      if (activation != 0) {
+        const v = v128.load(y + o);
+        if (activation == 1) g = v128.and(g, f32x4.gt(v, zero));
+        else if (activation == 2) g = f32x4.mul(g, f32x4.mul(v, f32x4.sub(one, v)));
+        else g = f32x4.mul(g, f32x4.sub(one, f32x4.mul(v, v)));
+      }
+      v128.store(dz + o, g);
+      if (partials) {
+        const s = sums + (<usize>j << 2);
+        v128.store(s, f32x4.add(v128.load(s), g));
+      }
+    }
+    for (; j < n; j++) {
+      const o = offset + (<usize>j << 2);
+      let g = load<f32>(dy + o);
+      const v = load<f32>(y + o);
+      if (activation == 1) g = v > 0 ? g : 0;
+      else if (activation == 2) g = g * v * (1 - v);
+      else if (activation == 3) g = g * (1 - v * v);
+      store<f32>(dz + o, g);
+      if (partials) {
+        const s = sums + (<usize>j << 2);
+        store<f32>(s, load<f32>(s) + g);
+      }
+    }
+  }
+}

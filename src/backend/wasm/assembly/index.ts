@@ -4,5 +4,5 @@
 export { gemmThread, gemmThreadScratchBytes, packB, packedBBytes } from './gemm';
 export { col2imThread, im2colThread } from './conv';
 export { simdPeak } from './peak';
-export { epilogueThread } from './epilogue';
+export { epilogueGradThread, epilogueThread } from './epilogue';
 export { avgPoolThread, maxPoolBackwardThread, maxPoolThread } from './pool';
