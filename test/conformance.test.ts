@@ -1,6 +1,7 @@
 import * as dl from 'deepline';
 import { randomNormal, type Tensor } from 'deepline';
 import { afterAll, describe, expect, test } from 'vitest';
+import { adamUpdate } from '../src/ops/adam.js';
 
 // Every fast backend against the js reference, on shapes chosen to miss the SIMD width (4), the
 // micro-kernel tile (4 × 16) and the k-blocking (256). Tolerance: the largest difference relative
@@ -165,6 +166,16 @@ describe.each(fast)('the %s backend matches js', (backend) => {
         const [gAvg] = dl.grad((xx: Tensor) => dl.sum(dl.mul(dl.avgPool2d(xx, options), weights)))(x);
         return [dl.maxPool2d(x, options), dl.avgPool2d(x, options), gMax, gAvg];
       });
+    });
+  });
+
+  test('the fused Adam update, on a size that is not a multiple of 4', () => {
+    const [p, g, m] = [1, 2, 3].map((seed) => randomNormal([1027], { seed }));
+    const v = dl.square(randomNormal([1027], { seed: 4 }));
+    const hyper = { learningRate: 0.01, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 };
+    conforms(backend, () => {
+      const next = adamUpdate(p, g, m, v, hyper);
+      return [next.param, next.m, next.v];
     });
   });
 });

@@ -1,4 +1,5 @@
 import type {
+  AdamHyper,
   Backend,
   Conv2DInfo,
   ConvGrads,
@@ -50,7 +51,7 @@ export function createWasmBackend(rt: Runtime): Backend {
 
   function pack(b: number, kk: number, n: number, transB: boolean): number {
     const packed = rt.alloc(k.packedBBytes(kk, n));
-    k.packB(b, kk, n, +transB, packed);
+    rt.run('packBThread', [b, kk, n, +transB, packed], kk * n >= PARALLEL_ELEMENTS);
     return packed;
   }
 
@@ -306,6 +307,17 @@ export function createWasmBackend(rt: Runtime): Backend {
       const parallel = disjoint(pool) && dy.length >= PARALLEL_ELEMENTS;
       rt.run('maxPoolBackwardThread', [pdz, rt.copyIn(argmax), pdconv, dy.length], parallel);
       return { ...convGrads(x, filter, pdconv, conv, want), dBias };
+    },
+
+    adam(param: TypedArray, grad: TypedArray, m: TypedArray, v: TypedArray, hyper: AdamHyper) {
+      if (![param, grad, m, v].every((a) => a instanceof Float32Array))
+        return jsBackend.adam(param, grad, m, v, hyper);
+      rt.reset();
+      const n = param.length;
+      const [pp, pg, pm, pv] = [param, grad, m, v].map((a) => rt.copyIn(a as Float32Array));
+      const { learningRate, beta1, beta2, epsilon } = hyper;
+      rt.run('adamThread', [pp, pg, pm, pv, n, learningRate, beta1, beta2, epsilon], n >= PARALLEL_ELEMENTS);
+      return { param: rt.copyOut(pp, n), m: rt.copyOut(pm, n), v: rt.copyOut(pv, n) };
     },
 
     maxPool2d(x: TypedArray, info: Pool2DInfo): { y: TypedArray; argmax: Int32Array } {

@@ -4,7 +4,7 @@ import { Worker } from 'node:worker_threads';
 
 /** The exports of build/kernels.wasm (see assembly/index.ts). Pointers are byte offsets. */
 export interface KernelExports {
-  packB(b: number, k: number, n: number, transB: number, dst: number): void;
+  packBThread(...args: number[]): void;
   packedBBytes(k: number, n: number): number;
   gemmThread(...args: number[]): void;
   gemmThreadScratchBytes(m: number, n: number, threads: number): number;
@@ -15,9 +15,11 @@ export interface KernelExports {
   maxPoolThread(...args: number[]): void;
   maxPoolBackwardThread(...args: number[]): void;
   avgPoolThread(...args: number[]): void;
+  adamThread(...args: number[]): void;
 }
 
 type ParallelKernel =
+  | 'packBThread'
   | 'gemmThread'
   | 'im2colThread'
   | 'col2imThread'
@@ -25,7 +27,8 @@ type ParallelKernel =
   | 'epilogueGradThread'
   | 'maxPoolThread'
   | 'maxPoolBackwardThread'
-  | 'avgPoolThread';
+  | 'avgPoolThread'
+  | 'adamThread';
 
 const PAGE = 65536;
 const MAX_PAGES = 32768; // 2 GiB: the memory's declared maximum (see the build script).

@@ -32,18 +32,20 @@ export function im2colThread(x: usize, cols: usize, geometry: usize, row0: i32, 
   const first = row0 + t * band;
   const last = min(row0 + rows, first + band);
   const channelBytes = <usize>inC << 2;
+  // Pixel coordinates advance with the row instead of being divided out of it each time.
+  let b = first / (outH * outW);
+  let oh = (first / outW) % outH;
+  let ow = first % outW;
   for (let r = first; r < last; r++) {
-    const b = r / (outH * outW);
-    const pixel = r % (outH * outW);
-    const oh = pixel / outW;
-    const ow = pixel % outW;
     let dst = cols + ((<usize>(r - row0) * <usize>width) << 2);
     for (let kh = 0; kh < kH; kh++) {
       const ih = oh * strideH - padTop + kh * dilationH;
+      const rowInside = ih >= 0 && ih < inH;
+      const rowBase = x + ((<usize>(b * inH + ih) * <usize>inW * <usize>inC) << 2);
       for (let kw = 0; kw < kW; kw++) {
         const iw = ow * strideW - padLeft + kw * dilationW;
-        const outside = ih < 0 || ih >= inH || iw < 0 || iw >= inW;
-        const src = x + ((((<usize>b * <usize>inH + <usize>ih) * <usize>inW + <usize>iw) * <usize>inC) << 2);
+        const outside = !rowInside || iw < 0 || iw >= inW;
+        const src = rowBase + ((<usize>iw * <usize>inC) << 2);
         if (inC < 16) {
           // Few channels (a first layer): bulk-memory calls would cost more than the copy.
           for (let c = 0; c < inC; c++) store<f32>(dst + (<usize>c << 2), outside ? 0 : load<f32>(src + (<usize>c << 2)));
@@ -53,6 +55,13 @@ export function im2colThread(x: usize, cols: usize, geometry: usize, row0: i32, 
           memory.copy(dst, src, channelBytes);
         }
         dst += channelBytes;
+      }
+    }
+    if (++ow == outW) {
+      ow = 0;
+      if (++oh == outH) {
+        oh = 0;
+        b++;
       }
     }
   }

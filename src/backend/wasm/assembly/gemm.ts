@@ -14,15 +14,20 @@ export function gemmScratchBytes(rows: i32): i32 {
   return ((rows + MR - 1) / MR) * MR * KC * 4 + MR * NR * 4;
 }
 
-/** Bytes that packB writes for a k × n op(B). */
+/** Bytes that packBThread writes for a k × n op(B). */
 export function packedBBytes(k: i32, n: i32): i32 {
   return ((n + NR - 1) / NR) * NR * k * 4;
 }
 
-/** Packs op(B) into NR-column panels: panel j holds, for each p, op(B)[p][NR·j .. NR·j + NR), zero-padded. */
-export function packB(b: usize, k: i32, n: i32, transB: i32, dst: usize): void {
+/**
+ * Packs op(B) into NR-column panels: panel j holds, for each p, op(B)[p][NR·j .. NR·j + NR),
+ * zero-padded. Thread t of T packs an equal share of the panels.
+ */
+export function packBThread(b: usize, k: i32, n: i32, transB: i32, dst: usize, t: i32, threads: i32): void {
   const panels = (n + NR - 1) / NR;
-  for (let jp = 0; jp < panels; jp++) {
+  const band = (panels + threads - 1) / threads;
+  const last = min(panels, (t + 1) * band);
+  for (let jp = t * band; jp < last; jp++) {
     const j0 = jp * NR;
     const cols = min(NR, n - j0);
     let out = dst + (<usize>jp * <usize>k * NR << 2);
@@ -53,6 +58,14 @@ export function packB(b: usize, k: i32, n: i32, transB: i32, dst: usize): void {
 function packA(a: usize, m: i32, k: i32, transA: i32, r0: i32, r1: i32, pc: i32, kc: i32, dst: usize): void {
   let out = dst;
   for (let i0 = r0; i0 < r1; i0 += MR) {
+    if (transA && i0 + MR <= r1) {
+      // The MR values of a column of op(A) are adjacent in a transposed A: one vector load.
+      for (let p = pc; p < pc + kc; p++) {
+        v128.store(out, v128.load(a + ((<usize>p * <usize>m + <usize>i0) << 2)));
+        out += MR << 2;
+      }
+      continue;
+    }
     for (let p = pc; p < pc + kc; p++) {
       for (let r = 0; r < MR; r++) {
         const i = i0 + r;
@@ -70,7 +83,7 @@ function packA(a: usize, m: i32, k: i32, transA: i32, r0: i32, r1: i32, pc: i32,
 }
 
 /**
- * Computes the block rows [r0, r1) × column panels [jp0, jp1) of C from a B packed by packB,
+ * Computes the block rows [r0, r1) × column panels [jp0, jp1) of C from a B packed by packBThread,
  * adding to C's previous contents when `accumulate` is set. Threads call it on disjoint blocks,
  * each with its own scratch of gemmScratchBytes(r1 − r0) bytes.
  */
