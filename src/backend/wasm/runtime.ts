@@ -34,6 +34,7 @@ const PAGE = 65536;
 const MAX_PAGES = 32768; // 2 GiB: the memory's declared maximum (see the build script).
 const HEAP_START = PAGE; // Keep address 0 and its neighbours unused.
 const MAX_ARGS = 16;
+const SPINS = 20000;
 
 /**
  * The WebAssembly side of the wasm backend: one shared memory, the kernels instantiated on it,
@@ -147,6 +148,8 @@ export class Runtime {
     Atomics.add(state, 0, 1);
     Atomics.notify(state, 0);
     fn(...args, 0, this.threads);
+    // The workers' shares end about when ours does: spin a little before sleeping.
+    for (let spin = 0; spin < SPINS && Atomics.load(state, 1) !== 0; spin++);
     for (let pending = Atomics.load(state, 1); pending !== 0; pending = Atomics.load(state, 1)) {
       Atomics.wait(state, 1, pending);
     }
