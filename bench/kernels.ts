@@ -70,6 +70,24 @@ function convRows(repeats: number): Row[] {
   const flops = 2 * c.batch * c.outH * c.outW * c.outC * c.kH * c.kW * c.inC;
   const b = backend();
   const name = getBackend();
+  const pool = {
+    batch: 128,
+    inH: 26,
+    inW: 26,
+    channels: 32,
+    outH: 13,
+    outW: 13,
+    kH: 2,
+    kW: 2,
+    strideH: 2,
+    strideW: 2,
+    padTop: 0,
+    padLeft: 0,
+  };
+  const bias = random(c.outC);
+  const fused = b.conv2dMaxPool(x, f, c, pool, { bias, activation: 'relu' });
+  const dPooled = random(fused.y.length);
+  const filterAndBias = { input: false, filter: true, bias: true };
   const filterOnly = { input: false, filter: true, bias: false };
   const inputOnly = { input: true, filter: false, bias: false };
   return [
@@ -83,6 +101,21 @@ function convRows(repeats: number): Row[] {
       name: 'seed conv2d input gradient',
       flops,
       ms: { [name]: medianMs(() => b.conv2dBackward(x, f, dy, dy, c, 'linear', inputOnly), repeats) },
+    },
+    {
+      name: 'seed conv2d + bias + relu + max-pool, fused forward',
+      flops,
+      ms: { [name]: medianMs(() => b.conv2dMaxPool(x, f, c, pool, { bias, activation: 'relu' }), repeats) },
+    },
+    {
+      name: 'seed conv2d + bias + relu + max-pool, fused backward (filter, bias)',
+      flops,
+      ms: {
+        [name]: medianMs(
+          () => b.conv2dMaxPoolBackward(x, f, dPooled, fused.y, fused.argmax, c, pool, 'relu', filterAndBias),
+          repeats,
+        ),
+      },
     },
   ];
 }

@@ -633,9 +633,9 @@ describe('bad input throws an Error naming the op and the shapes', () => {
     );
     expect(e).toBeInstanceOf(Error);
     expect(e.message).toContain('matMul');
-    // The message names the two batch shapes that do not broadcast.
-    expect(e.message).toContain('[2]');
-    expect(e.message).toContain('[3]');
+    // The message names both operands' full shapes.
+    expect(e.message).toContain('[2, 3, 4]');
+    expect(e.message).toContain('[3, 4, 5]');
   });
 
   test('conv2d channel mismatch: [1,5,5,3] with filter [3,3,2,4]', () => {

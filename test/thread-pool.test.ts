@@ -1,5 +1,6 @@
 import * as dl from 'deepline';
 import { expect, test } from 'vitest';
+import { loadRuntime } from '../src/backend/wasm/runtime.js';
 
 // The wasm backend's workers wait for jobs: briefly spinning after each one, then sleeping in
 // Atomics.wait. An idle pool must cost (almost) no CPU, whatever the number of threads.
@@ -19,4 +20,20 @@ test('an idle thread pool does not burn a core', async () => {
   const used = process.cpuUsage(before);
   // A worker spinning while idle would use ~500 ms of CPU here.
   expect((used.user + used.system) / 1000).toBeLessThan(100);
+});
+
+test('a kernel that fails on a worker raises an error instead of hanging, and the pool recovers', async () => {
+  const rt = loadRuntime(2);
+  // Until its workers have started, a pool runs every share on the calling thread.
+  while (!rt.ready) await new Promise((resolve) => setTimeout(resolve, 5));
+  const n = 4;
+  const rows = 1024;
+  // Rows split in two bands: the caller's band lies in memory, the worker's band runs past its end.
+  const z = rt.memoryBytes - (rows / 2) * n * 4;
+  expect(() => rt.run('epilogueThread', [z, 0, rows, n, 1])).toThrow(
+    /wasm kernel epilogueThread failed on a worker thread \(worker 1: .*out of bounds/,
+  );
+  rt.reset();
+  const ok = rt.zeros(rows * n);
+  expect(() => rt.run('epilogueThread', [ok, 0, rows, n, 1])).not.toThrow();
 });

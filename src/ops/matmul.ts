@@ -27,7 +27,7 @@ export function matMul(a: Tensor, b: Tensor, options: MatMulOptions = {}): Tenso
   const [kb, n] = lastTwo(b.shape, transposeB);
   if (k !== kb) throw new ShapeError(messages.matMul(a.shape, b.shape, transposeA, transposeB));
 
-  const batchShape = broadcastShapes('matMul', a.shape.slice(0, -2), b.shape.slice(0, -2));
+  const batchShape = batchShapeOf(a.shape, b.shape);
   const batch = sizeOfShape(batchShape);
   const epilogue = epilogueOf('matMul', a, n, options);
   // A single matrix is reused across the batch (stride 0); other batch broadcasts are materialised.
@@ -74,6 +74,14 @@ export function matMul(a: Tensor, b: Tensor, options: MatMulOptions = {}): Tenso
       dBias,
     ];
   });
+}
+
+function batchShapeOf(a: readonly number[], b: readonly number[]): number[] {
+  try {
+    return broadcastShapes('matMul', a.slice(0, -2), b.slice(0, -2));
+  } catch {
+    throw new ShapeError(messages.matMulBatch(a, b));
+  }
 }
 
 function lastTwo(shape: readonly number[], transposed: boolean): [number, number] {

@@ -37,6 +37,9 @@ export const messages = {
     `reshape: cannot reshape a tensor of shape ${fmt(from)} (${from.reduce((s, d) => s * d, 1)} elements) into ${fmt(to)}`,
   matMul: (a: readonly number[], b: readonly number[], transposeA: boolean, transposeB: boolean) =>
     `matMul: inner dimensions of ${fmt(a)}${transposeA ? 'ᵀ' : ''} and ${fmt(b)}${transposeB ? 'ᵀ' : ''} do not match`,
+  matMulBatch: (a: readonly number[], b: readonly number[]) =>
+    `matMul: batch dimensions of ${fmt(a)} and ${fmt(b)} cannot be broadcast together ` +
+    '(all but the last two dimensions, aligned from the right, must be equal or 1)',
   rankAtLeast: (op: string, what: string, rank: number, shape: readonly number[]) =>
     `${op}: ${what} must have rank ≥ ${rank}, got shape ${fmt(shape)}`,
   rankExactly: (op: string, what: string, rank: number, shape: readonly number[]) =>

@@ -33,8 +33,22 @@ type ParallelKernel =
 const PAGE = 65536;
 const MAX_PAGES = 32768; // 2 GiB: the memory's declared maximum (see the build script).
 const HEAP_START = PAGE; // Keep address 0 and its neighbours unused.
-const MAX_ARGS = 16;
 const SPINS = 20000;
+// The control block shared with the workers: int32 fields, then the job's arguments as float64,
+// then room for a failing worker's message.
+const LAYOUT = {
+  generation: 0,
+  pending: 1,
+  kernel: 2,
+  argc: 3,
+  failed: 4,
+  ready: 5,
+  ints: 6,
+  argsOffset: 24,
+  maxArgs: 16,
+  messageOffset: 24 + 8 * 16,
+  messageBytes: 512,
+};
 
 /**
  * The WebAssembly side of the wasm backend: one shared memory, the kernels instantiated on it,
@@ -54,6 +68,7 @@ export class Runtime {
   #top = HEAP_START;
   readonly #state: Int32Array;
   readonly #args: Float64Array;
+  readonly #message: Uint8Array;
   readonly #names: string[];
   readonly #workers: Worker[] = [];
 
@@ -66,18 +81,22 @@ export class Runtime {
     this.#f32 = new Float32Array(this.#memory.buffer);
     this.#i32 = new Int32Array(this.#memory.buffer);
     this.threads = threads;
-    const control = new SharedArrayBuffer(16 + 8 * MAX_ARGS);
-    this.#state = new Int32Array(control, 0, 4);
-    this.#args = new Float64Array(control, 16, MAX_ARGS);
+    const control = new SharedArrayBuffer(LAYOUT.messageOffset + LAYOUT.messageBytes);
+    this.#state = new Int32Array(control, 0, LAYOUT.ints);
+    this.#args = new Float64Array(control, LAYOUT.argsOffset, LAYOUT.maxArgs);
+    this.#message = new Uint8Array(control, LAYOUT.messageOffset, LAYOUT.messageBytes);
     for (let index = 1; index < threads; index++) {
       const worker = new Worker(new URL('./worker.js', import.meta.url), {
+        // The worker is plain JavaScript: it needs none of the parent's loaders (tsx, vitest),
+        // whose hooks could otherwise need the parent's event loop while it is blocked.
+        execArgv: [],
         workerData: {
           module: this.#module,
           memory: this.#memory,
           control,
           index,
           count: threads,
-          maxArgs: MAX_ARGS,
+          layout: LAYOUT,
         },
       });
       // Idle workers sleep in Atomics.wait; they must not keep the process alive.
@@ -89,6 +108,16 @@ export class Runtime {
   /** Frees every allocation of the previous call. */
   reset(): void {
     this.#top = HEAP_START;
+  }
+
+  /** True once every worker has started and takes its share of parallel jobs. */
+  get ready(): boolean {
+    return Atomics.load(this.#state, LAYOUT.ready) === this.#workers.length;
+  }
+
+  /** Bytes of wasm memory now. */
+  get memoryBytes(): number {
+    return this.#memory.buffer.byteLength;
   }
 
   /** Bytes of wasm memory, 16-byte aligned for SIMD loads. */
@@ -136,22 +165,40 @@ export class Runtime {
    */
   run(kernel: ParallelKernel, args: readonly number[], parallel = true): void {
     const fn = this.exports[kernel];
+    const state = this.#state;
     if (!parallel || this.#workers.length === 0) {
       fn(...args, 0, 1);
       return;
     }
-    const state = this.#state;
+    if (Atomics.load(state, LAYOUT.ready) < this.#workers.length) {
+      // Workers still starting (or unable to): never block on them; do every share here.
+      for (let t = 0; t < this.threads; t++) fn(...args, t, this.threads);
+      return;
+    }
+    const { generation, pending, failed } = LAYOUT;
     this.#args.set(args);
-    state[2] = this.#names.indexOf(kernel);
-    state[3] = args.length;
-    Atomics.store(state, 1, this.#workers.length);
-    Atomics.add(state, 0, 1);
-    Atomics.notify(state, 0);
-    fn(...args, 0, this.threads);
-    // The workers' shares end about when ours does: spin a little before sleeping.
-    for (let spin = 0; spin < SPINS && Atomics.load(state, 1) !== 0; spin++);
-    for (let pending = Atomics.load(state, 1); pending !== 0; pending = Atomics.load(state, 1)) {
-      Atomics.wait(state, 1, pending);
+    state[LAYOUT.kernel] = this.#names.indexOf(kernel);
+    state[LAYOUT.argc] = args.length;
+    Atomics.store(state, pending, this.#workers.length);
+    Atomics.add(state, generation, 1);
+    Atomics.notify(state, generation);
+    let own: unknown = null;
+    try {
+      fn(...args, 0, this.threads);
+    } catch (error) {
+      own = error;
+    }
+    // The workers' shares end about when ours does: spin a little before sleeping. Wait even if
+    // our share threw, so that no worker is still writing when the caller goes on.
+    for (let spin = 0; spin < SPINS && Atomics.load(state, pending) !== 0; spin++);
+    for (let left = Atomics.load(state, pending); left !== 0; left = Atomics.load(state, pending)) {
+      Atomics.wait(state, pending, left);
+    }
+    const workerFailed = Atomics.exchange(state, failed, 0) !== 0;
+    if (own !== null) throw own;
+    if (workerFailed) {
+      const text = new TextDecoder().decode(this.#message.slice()).replace(/\0+$/, '');
+      throw new Error(`wasm kernel ${kernel} failed on a worker thread (${text})`);
     }
   }
 }
@@ -166,7 +213,7 @@ export function threadCount(): number {
  * Starts the runtime from build/kernels.wasm (made by `npm run build:wasm`). Throws, naming the
  * file, when the kernels are missing or this JavaScript engine lacks WebAssembly SIMD or threads.
  */
-export function loadRuntime(): Runtime {
+export function loadRuntime(threads = threadCount()): Runtime {
   const file = new URL('../../../build/kernels.wasm', import.meta.url);
   let wasm: Uint8Array<ArrayBuffer>;
   try {
@@ -174,5 +221,5 @@ export function loadRuntime(): Runtime {
   } catch {
     throw new Error(`${file.pathname} is missing; run 'npm run build:wasm'`);
   }
-  return new Runtime(wasm, threadCount());
+  return new Runtime(wasm, threads);
 }

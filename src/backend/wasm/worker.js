@@ -2,24 +2,49 @@
 // waits for the caller to publish a job, runs its share, and counts itself done. Waiting spins
 // for a few tens of microseconds first, since a training step publishes jobs back to back and
 // waking from Atomics.wait costs ~50 µs, then sleeps in Atomics.wait: an idle pool burns no
-// core. Plain JavaScript, because a worker is started from a file as it is.
+// core. A failure is reported through the control block rather than by dying, because the
+// caller is blocked in Atomics.wait and would never see the worker's error event.
+// Plain JavaScript, because a worker is started from a file as it is.
 import { workerData } from 'node:worker_threads';
 
-const { module, memory, control, index, count, maxArgs } = workerData;
-const { exports } = new WebAssembly.Instance(module, { env: { memory } });
-const names = Object.keys(exports);
-// control: [generation, pending, kernel, argc] as int32, then the arguments as float64.
-const state = new Int32Array(control, 0, 4);
-const args = new Float64Array(control, 16, maxArgs);
-
+const { module, memory, control, index, count, layout } = workerData;
+const state = new Int32Array(control, 0, layout.ints);
+const args = new Float64Array(control, layout.argsOffset, layout.maxArgs);
+const message = new Uint8Array(control, layout.messageOffset, layout.messageBytes);
 const SPINS = 20000;
+
+let kernels = {};
+let names = [];
+let startError = null;
+try {
+  kernels = new WebAssembly.Instance(module, { env: { memory } }).exports;
+  names = Object.keys(kernels);
+  // Until every worker has said so, the caller runs all the shares itself.
+  Atomics.add(state, layout.ready, 1);
+} catch (error) {
+  startError = error;
+}
+
+function report(error) {
+  if (Atomics.compareExchange(state, layout.failed, 0, 1) !== 0) return;
+  const text = new TextEncoder()
+    .encode(`worker ${index}: ${error?.message ?? error}`)
+    .slice(0, message.length);
+  message.fill(0);
+  message.set(text);
+}
 
 let seen = 0;
 for (;;) {
-  for (let spin = 0; spin < SPINS && Atomics.load(state, 0) === seen; spin++);
-  Atomics.wait(state, 0, seen);
-  seen = Atomics.load(state, 0);
-  const kernel = exports[names[state[2]]];
-  kernel(...args.subarray(0, state[3]), index, count);
-  if (Atomics.sub(state, 1, 1) === 1) Atomics.notify(state, 1);
+  for (let spin = 0; spin < SPINS && Atomics.load(state, layout.generation) === seen; spin++);
+  Atomics.wait(state, layout.generation, seen);
+  seen = Atomics.load(state, layout.generation);
+  try {
+    if (startError) throw startError;
+    kernels[names[state[layout.kernel]]](...args.subarray(0, state[layout.argc]), index, count);
+  } catch (error) {
+    report(error);
+  } finally {
+    if (Atomics.sub(state, layout.pending, 1) === 1) Atomics.notify(state, layout.pending);
+  }
 }
