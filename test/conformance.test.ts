@@ -2,6 +2,7 @@ import * as dl from 'deepline';
 import { randomNormal, type Tensor } from 'deepline';
 import { afterAll, describe, expect, test } from 'vitest';
 import { adamUpdate } from '../src/ops/adam.js';
+import { sgdUpdate } from '../src/ops/sgd.js';
 
 // Every fast backend against the js reference, on shapes chosen to miss the SIMD width (4), the
 // micro-kernel tile (4 × 16) and the k-blocking (256). Tolerance: the largest difference relative
@@ -176,6 +177,30 @@ describe.each(fast)('the %s backend matches js', (backend) => {
     conforms(backend, () => {
       const next = adamUpdate(p, g, m, v, hyper);
       return [next.param, next.m, next.v];
+    });
+  });
+
+  test.each([
+    [0, false],
+    [0.9, false],
+    [0.9, true],
+  ])('the fused SGD update, momentum %d, Nesterov %s', (momentum, nesterov) => {
+    const [p, g, v] = [5, 6, 7].map((seed) => randomNormal([1029], { seed }));
+    const hyper = { learningRate: 0.05, momentum, nesterov };
+    conforms(backend, () => {
+      const next = sgdUpdate(p, g, momentum > 0 ? v : null, hyper);
+      return next.velocity ? [next.param, next.velocity] : [next.param];
+    });
+  });
+
+  test('fused softmax cross-entropy and its gradient', () => {
+    const logits = dl.mul(randomNormal([37, 13], { seed: 8 }), 5);
+    const labels = dl.softmax(randomNormal([37, 13], { seed: 9 }));
+    conforms(backend, () => {
+      const { value, grads } = dl.valueAndGrad((z: Tensor) => dl.sum(dl.softmaxCrossEntropy(labels, z)))(
+        logits,
+      );
+      return [value, ...grads];
     });
   });
 });

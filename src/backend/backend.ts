@@ -119,6 +119,13 @@ export interface AdamHyper {
   epsilon: number;
 }
 
+/** SGD's step, with Keras's momentum and Nesterov options. */
+export interface SgdHyper {
+  learningRate: number;
+  momentum: number;
+  nesterov: boolean;
+}
+
 /**
  * What an op asks of the machine. Every method takes contiguous row-major arrays that it must
  * not modify, and returns a freshly allocated array (which the caller then owns). Shapes are
@@ -164,6 +171,23 @@ export interface Backend {
     channels: number,
     withBias: boolean,
   ): { dz: TypedArray; dBias: TypedArray | null };
+  /** SGD's update of one parameter (with momentum when `velocity` is given), in one pass. */
+  sgd(
+    param: TypedArray,
+    grad: TypedArray,
+    velocity: TypedArray | null,
+    hyper: SgdHyper,
+  ): { param: TypedArray; velocity: TypedArray | null };
+  /**
+   * Softmax cross-entropy of `rows` rows of `classes` logits against label distributions:
+   * the per-row losses, and the softmax probabilities the gradient is made from.
+   */
+  softmaxCrossEntropy(
+    logits: TypedArray,
+    labels: TypedArray,
+    rows: number,
+    classes: number,
+  ): { loss: TypedArray; probs: TypedArray };
   /** Adam's update of one parameter, in one pass; returns the new parameter and moments. */
   adam(
     param: TypedArray,

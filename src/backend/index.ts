@@ -18,6 +18,7 @@ export type {
   MatMulInfo,
   Pool2DInfo,
   ReduceOp,
+  SgdHyper,
   UnaryOp,
 } from './backend.js';
 export { allocate, type DType, isFloat, type TypedArray } from './storage.js';

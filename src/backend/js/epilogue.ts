@@ -1,4 +1,4 @@
-import type { AdamHyper, Epilogue, FusedActivation } from '../backend.js';
+import type { Epilogue, FusedActivation } from '../backend.js';
 import { allocate, dtypeOf, type TypedArray } from '../storage.js';
 
 /** Applies y = activation(z + bias) in place, over rows of `channels` values. */
@@ -60,27 +60,4 @@ export function epilogueGrad(
   const dBias = allocate(dtypeOf(dy), channels);
   dBias.set(sums);
   return { dz, dBias };
-}
-
-/** Adam in one pass: m ← β₁m + (1−β₁)g, v ← β₂v + (1−β₂)g², p ← p − lr·m / (√v + ε). */
-export function adam(
-  param: TypedArray,
-  grad: TypedArray,
-  m: TypedArray,
-  v: TypedArray,
-  { learningRate, beta1, beta2, epsilon }: AdamHyper,
-): { param: TypedArray; m: TypedArray; v: TypedArray } {
-  const n = param.length;
-  const p2 = allocate(dtypeOf(param), n);
-  const m2 = allocate(dtypeOf(m), n);
-  const v2 = allocate(dtypeOf(v), n);
-  for (let i = 0; i < n; i++) {
-    const g = grad[i];
-    const mi = beta1 * m[i] + (1 - beta1) * g;
-    const vi = beta2 * v[i] + (1 - beta2) * g * g;
-    m2[i] = mi;
-    v2[i] = vi;
-    p2[i] = param[i] - (learningRate * mi) / (Math.sqrt(vi) + epsilon);
-  }
-  return { param: p2, m: m2, v: v2 };
 }

@@ -1,9 +1,11 @@
 import type { Backend } from '../backend.js';
 import { conv2d, conv2dBackward, conv2dMaxPool, conv2dMaxPoolBackward } from './conv.js';
+import { softmaxCrossEntropy } from './cross-entropy.js';
 import { binary, cast, unary, where } from './elementwise.js';
-import { adam, applyEpilogue, epilogueGrad } from './epilogue.js';
+import { applyEpilogue, epilogueGrad } from './epilogue.js';
 import { matMul } from './matmul.js';
 import { broadcastTo, concat, gather, oneHot, pad, scatterAdd, slice, transpose } from './movement.js';
+import { adam, sgd } from './optimizers.js';
 import { avgPool2d, avgPool2dBackward, maxPool2d, maxPool2dBackward } from './pool.js';
 import { argReduce, reduce } from './reduce.js';
 
@@ -19,6 +21,8 @@ export const jsBackend: Backend = {
   matMul: (a, b, info, epilogue) => applyEpilogue(matMul(a, b, info), info.n, epilogue),
   epilogueGrad,
   adam,
+  sgd,
+  softmaxCrossEntropy,
   transpose,
   broadcastTo,
   slice,

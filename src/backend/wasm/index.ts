@@ -8,6 +8,7 @@ import type {
   GradRequest,
   MatMulInfo,
   Pool2DInfo,
+  SgdHyper,
 } from '../backend.js';
 import { jsBackend } from '../js/index.js';
 import type { TypedArray } from '../storage.js';
@@ -318,6 +319,23 @@ export function createWasmBackend(rt: Runtime): Backend {
       const { learningRate, beta1, beta2, epsilon } = hyper;
       rt.run('adamThread', [pp, pg, pm, pv, n, learningRate, beta1, beta2, epsilon], n >= PARALLEL_ELEMENTS);
       return { param: rt.copyOut(pp, n), m: rt.copyOut(pm, n), v: rt.copyOut(pv, n) };
+    },
+
+    sgd(param: TypedArray, grad: TypedArray, velocity: TypedArray | null, hyper: SgdHyper) {
+      if (!(param instanceof Float32Array && grad instanceof Float32Array)) {
+        return jsBackend.sgd(param, grad, velocity, hyper);
+      }
+      rt.reset();
+      const n = param.length;
+      const pp = rt.copyIn(param);
+      const pv = velocity instanceof Float32Array ? rt.copyIn(velocity) : 0;
+      const { learningRate, momentum, nesterov } = hyper;
+      rt.run(
+        'sgdThread',
+        [pp, rt.copyIn(grad), pv, n, learningRate, momentum, +nesterov],
+        n >= PARALLEL_ELEMENTS,
+      );
+      return { param: rt.copyOut(pp, n), velocity: pv ? rt.copyOut(pv, n) : null };
     },
 
     maxPool2d(x: TypedArray, info: Pool2DInfo): { y: TypedArray; argmax: Int32Array } {

@@ -16,6 +16,7 @@ export interface KernelExports {
   maxPoolBackwardThread(...args: number[]): void;
   avgPoolThread(...args: number[]): void;
   adamThread(...args: number[]): void;
+  sgdThread(...args: number[]): void;
 }
 
 type ParallelKernel =
@@ -28,7 +29,8 @@ type ParallelKernel =
   | 'maxPoolThread'
   | 'maxPoolBackwardThread'
   | 'avgPoolThread'
-  | 'adamThread';
+  | 'adamThread'
+  | 'sgdThread';
 
 const PAGE = 65536;
 const MAX_PAGES = 32768; // 2 GiB: the memory's declared maximum (see the build script).

@@ -6,4 +6,4 @@ export { col2imThread, im2colThread } from './conv';
 export { simdPeak } from './peak';
 export { epilogueGradThread, epilogueThread } from './epilogue';
 export { avgPoolThread, maxPoolBackwardThread, maxPoolThread } from './pool';
-export { adamThread } from './optim';
+export { adamThread, sgdThread } from './optim';

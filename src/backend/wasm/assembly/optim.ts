@@ -46,3 +46,48 @@ export function adamThread(
     store<f32>(p + o, load<f32>(p + o) - (learningRate * mi) / (Mathf.sqrt(vi) + epsilon));
   }
 }
+
+/**
+ * SGD, Keras's way: v ← μv − lr·g, then p ← p + v (or p + μv − lr·g with Nesterov). With no
+ * velocity (v = 0 as a pointer), p ← p − lr·g.
+ */
+export function sgdThread(
+  p: usize,
+  g: usize,
+  v: usize,
+  n: i32,
+  learningRate: f32,
+  momentum: f32,
+  nesterov: i32,
+  t: i32,
+  threads: i32,
+): void {
+  const band = (((n + threads - 1) / threads + 3) / 4) * 4;
+  const first = t * band;
+  const last = min(n, first + band);
+  const lr = f32x4.splat(learningRate);
+  const mu = f32x4.splat(momentum);
+  let i = first;
+  for (; i + 4 <= last; i += 4) {
+    const o = <usize>i << 2;
+    const step = f32x4.mul(lr, v128.load(g + o));
+    if (!v) {
+      v128.store(p + o, f32x4.sub(v128.load(p + o), step));
+      continue;
+    }
+    const vi = f32x4.sub(f32x4.mul(mu, v128.load(v + o)), step);
+    v128.store(v + o, vi);
+    v128.store(p + o, f32x4.add(v128.load(p + o), nesterov ? f32x4.sub(f32x4.mul(mu, vi), step) : vi));
+  }
+  for (; i < last; i++) {
+    const o = <usize>i << 2;
+    const step = learningRate * load<f32>(g + o);
+    if (!v) {
+      store<f32>(p + o, load<f32>(p + o) - step);
+      continue;
+    }
+    const vi = momentum * load<f32>(v + o) - step;
+    store<f32>(v + o, vi);
+    store<f32>(p + o, load<f32>(p + o) + (nesterov ? momentum * vi - step : vi));
+  }
+}
