@@ -1,9 +1,11 @@
-// npm run bench:mnist -- --model cnn|mlp --steps N [--peer-steps N] [--batch 128]
+// npm run bench:mnist -- --model cnn|mlp --steps N [--peer-steps N] [--batch 128] [--profile]
 //
 // Trains the seed CNN (or the 784-100-10 MLP) on real MNIST for N steps after a warm-up, then
 // times inference; runs TensorFlow.js on the same data in the same run; prints a table and, as
-// its last line, one JSON object.
+// its last line, one JSON object. --profile also prints where a training step's time goes, by
+// backend kernel.
 import { parseArgs } from 'node:util';
+import { backend } from '../src/backend/index.js';
 import * as dl from '../src/index.js';
 import { loadMnist } from './mnist-data.js';
 import { runPeer } from './peer-tfjs.js';
@@ -16,6 +18,7 @@ const { values } = parseArgs({
     steps: { type: 'string', default: '50' },
     'peer-steps': { type: 'string' },
     batch: { type: 'string', default: '128' },
+    profile: { type: 'boolean', default: false },
   },
 });
 const model = values.model as 'cnn' | 'mlp';
@@ -39,17 +42,48 @@ function batch(step: number): { x: dl.Tensor; y: dl.Tensor } {
   };
 }
 
+const kernelMs = values.profile ? timeKernels() : null;
+
 dl.setSeed(0);
 const net = model === 'cnn' ? seedCnn() : seedMlp();
 const train = adamTrainer(net);
 let start = 0;
 let loss = 0;
 for (let step = 0; step < WARMUP + steps; step++) {
-  if (step === WARMUP) start = performance.now();
+  if (step === WARMUP) {
+    start = performance.now();
+    kernelMs?.clear();
+  }
   const { x, y } = batch(step);
   loss = train(x, y);
 }
-const trainImagesPerSec = (steps * batchSize) / ((performance.now() - start) / 1000);
+const trainMs = performance.now() - start;
+const trainImagesPerSec = (steps * batchSize) / (trainMs / 1000);
+if (kernelMs) {
+  console.log(`Training step: ${(trainMs / steps).toFixed(2)} ms. By kernel (ms per step):`);
+  for (const [name, ms] of [...kernelMs.entries()].sort((a, b) => b[1] - a[1])) {
+    console.log(`  ${(ms / steps).toFixed(2).padStart(6)}  ${name}`);
+  }
+  kernelMs.clear();
+}
+
+/** Wraps every method of the active backend to add its wall time to a table, by name and shape. */
+function timeKernels(): Map<string, number> {
+  const table = new Map<string, number>();
+  const target = backend() as unknown as Record<string, unknown>;
+  for (const [name, method] of Object.entries(target)) {
+    if (typeof method !== 'function') continue;
+    target[name] = (...args: unknown[]) => {
+      const begin = performance.now();
+      const out = (method as (...a: unknown[]) => unknown)(...args);
+      const info = args[2] as { m?: number; k?: number; n?: number } | undefined;
+      const key = name === 'matMul' && info ? `matMul ${info.m}×${info.k}×${info.n}` : name;
+      table.set(key, (table.get(key) ?? 0) + performance.now() - begin);
+      return out;
+    };
+  }
+  return table;
+}
 
 const inferSteps = Math.max(steps, 20);
 for (let step = 0; step < WARMUP + inferSteps; step++) {
