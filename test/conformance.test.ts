@@ -137,6 +137,57 @@ describe.each(fast)('the %s backend matches js', (backend) => {
       });
     });
 
+    const fusedCases: [string, number[], number[], dl.Conv2DMaxPoolOptions][] = [
+      [
+        'direct: same padding, strides 2, 3×3 pool stride 2 (overlapping), sigmoid',
+        [3, 13, 11, 2],
+        [3, 3, 2, 16],
+        {
+          padding: 'same',
+          strides: 2,
+          activation: 'sigmoid',
+          pool: { poolSize: 3, strides: 2, padding: 'same' },
+        },
+      ],
+      [
+        'direct: dilation 2, 3 channels in, 48 out, tanh',
+        [2, 12, 12, 3],
+        [3, 3, 3, 48],
+        {
+          dilations: 2,
+          activation: 'tanh',
+        },
+      ],
+      [
+        'direct: no bias, linear, pool [2, 3] valid',
+        [2, 9, 10, 1],
+        [2, 2, 1, 32],
+        { pool: { poolSize: [2, 3] } },
+      ],
+      [
+        'im2col: 20 channels out (not a multiple of 16)',
+        [2, 10, 10, 3],
+        [3, 3, 3, 20],
+        { activation: 'relu' },
+      ],
+      ['im2col: many taps (5×5×4)', [2, 12, 12, 4], [5, 5, 4, 16], { activation: 'relu', padding: 'same' }],
+    ];
+    test.each(fusedCases)('conv2dMaxPool, %s', (_, xShape, fShape, options) => {
+      const x = randomNormal(xShape, { seed: 23 });
+      const f = randomNormal(fShape, { seed: 24 });
+      const bias = options.activation === undefined ? undefined : randomNormal([fShape[3]], { seed: 25 });
+      const layer = (xx: Tensor, ff: Tensor, ...bb: Tensor[]) =>
+        dl.conv2dMaxPool(xx, ff, { ...options, bias: bb[0] });
+      const weights = on('js', () => randomNormal(layer(x, f, ...(bias ? [bias] : [])).shape, { seed: 26 }));
+      const inputs = bias ? [x, f, bias] : [x, f];
+      conforms(backend, () => {
+        const { value, grads } = dl.valueAndGrad((...args: Tensor[]) =>
+          dl.sum(dl.mul(layer(args[0], args[1], ...args.slice(2)), weights)),
+        )(...inputs);
+        return [layer(x, f, ...(bias ? [bias] : [])), value, ...grads];
+      });
+    });
+
     test('a batch larger than one im2col chunk', () => {
       const x = randomNormal([70, 28, 28, 8], { seed: 8 });
       const f = randomNormal([3, 3, 8, 16], { seed: 9 });

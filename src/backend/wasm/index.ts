@@ -19,6 +19,8 @@ const PARALLEL_MACS = 1 << 16;
 // Below this many elements an elementwise pass stays on the calling thread.
 const PARALLEL_ELEMENTS = 1 << 15;
 const ACTIVATION_CODES: readonly FusedActivation[] = ['linear', 'relu', 'sigmoid', 'tanh'];
+// Filters with at most this many taps (kH·kW·inC) convolve directly rather than by im2col + GEMM.
+const DIRECT_CONV_TAPS = 64;
 // Rows of an im2col matrix are built this many floats at a time, so memory stays bounded.
 const IM2COL_FLOATS = 1 << 22;
 
@@ -278,10 +280,27 @@ export function createWasmBackend(rt: Runtime): Backend {
         return jsBackend.conv2dMaxPool(x, filter, conv, pool, fused);
       }
       rt.reset();
-      const pconv = convolve(rt.copyIn(x), rt.copyIn(filter), conv);
       const size = outputSize(pool);
       const py = rt.alloc(size * 4);
       const pa = rt.alloc(size * 4);
+      if (conv.outC % 16 === 0 && conv.kH * conv.kW * conv.inC <= DIRECT_CONV_TAPS) {
+        // Small filters: the fused direct kernel, which also applies the bias and activation.
+        const bias = fused?.bias instanceof Float32Array ? rt.copyIn(fused.bias) : 0;
+        const activation = ACTIVATION_CODES.indexOf(fused?.activation ?? 'linear');
+        const args = [
+          rt.copyIn(x),
+          rt.copyIn(filter),
+          bias,
+          activation,
+          py,
+          pa,
+          geometry(conv),
+          poolGeometry(pool),
+        ];
+        rt.run('convMaxPoolThread', args, size >= PARALLEL_ELEMENTS);
+        return { y: rt.copyOut(py, size), argmax: rt.copyOutInts(pa, size) };
+      }
+      const pconv = convolve(rt.copyIn(x), rt.copyIn(filter), conv);
       rt.run('maxPoolThread', [pconv, py, pa, poolGeometry(pool)], size >= PARALLEL_ELEMENTS);
       epilogue(py, size / pool.channels, pool.channels, fused);
       return { y: rt.copyOut(py, size), argmax: rt.copyOutInts(pa, size) };

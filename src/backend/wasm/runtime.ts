@@ -17,6 +17,7 @@ export interface KernelExports {
   avgPoolThread(...args: number[]): void;
   adamThread(...args: number[]): void;
   sgdThread(...args: number[]): void;
+  convMaxPoolThread(...args: number[]): void;
 }
 
 type ParallelKernel =
@@ -30,7 +31,8 @@ type ParallelKernel =
   | 'maxPoolBackwardThread'
   | 'avgPoolThread'
   | 'adamThread'
-  | 'sgdThread';
+  | 'sgdThread'
+  | 'convMaxPoolThread';
 
 const PAGE = 65536;
 const MAX_PAGES = 32768; // 2 GiB: the memory's declared maximum (see the build script).

@@ -7,3 +7,4 @@ export { simdPeak } from './peak';
 export { epilogueGradThread, epilogueThread } from './epilogue';
 export { avgPoolThread, maxPoolBackwardThread, maxPoolThread } from './pool';
 export { adamThread, sgdThread } from './optim';
+export { convMaxPoolThread } from './conv-pool';
