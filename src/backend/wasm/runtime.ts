@@ -18,6 +18,7 @@ export interface KernelExports {
   adamThread(...args: number[]): void;
   sgdThread(...args: number[]): void;
   convMaxPoolThread(...args: number[]): void;
+  zeroThread(...args: number[]): void;
 }
 
 type ParallelKernel =
@@ -32,7 +33,8 @@ type ParallelKernel =
   | 'avgPoolThread'
   | 'adamThread'
   | 'sgdThread'
-  | 'convMaxPoolThread';
+  | 'convMaxPoolThread'
+  | 'zeroThread';
 
 const PAGE = 65536;
 const MAX_PAGES = 32768; // 2 GiB: the memory's declared maximum (see the build script).
@@ -149,9 +151,10 @@ export class Runtime {
     return ptr;
   }
 
+  /** `count` zeroed floats; large blocks are cleared by all threads. */
   zeros(count: number): number {
     const ptr = this.alloc(count * 4);
-    this.#f32.fill(0, ptr / 4, ptr / 4 + count);
+    this.run('zeroThread', [ptr, count], count >= 1 << 16);
     return ptr;
   }
 

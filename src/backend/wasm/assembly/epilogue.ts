@@ -94,3 +94,11 @@ export function epilogueGradThread(
     }
   }
 }
+
+/** Zeroes `count` floats at `dst`, an equal share per thread. */
+export function zeroThread(dst: usize, count: i32, t: i32, threads: i32): void {
+  const band = (((count + threads - 1) / threads + 3) / 4) * 4;
+  const first = min(count, t * band);
+  const last = min(count, first + band);
+  memory.fill(dst + (<usize>first << 2), 0, <usize>(last - first) << 2);
+}

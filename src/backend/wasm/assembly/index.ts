@@ -4,7 +4,7 @@
 export { gemmThread, gemmThreadScratchBytes, packBThread, packedBBytes } from './gemm';
 export { col2imThread, im2colThread } from './conv';
 export { simdPeak } from './peak';
-export { epilogueGradThread, epilogueThread } from './epilogue';
+export { epilogueGradThread, epilogueThread, zeroThread } from './epilogue';
 export { avgPoolThread, maxPoolBackwardThread, maxPoolThread } from './pool';
 export { adamThread, sgdThread } from './optim';
 export { convMaxPoolThread } from './conv-pool';
