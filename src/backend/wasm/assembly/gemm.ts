@@ -31,7 +31,31 @@ export function packBThread(b: usize, k: i32, n: i32, transB: i32, dst: usize, t
     const j0 = jp * NR;
     const cols = min(NR, n - j0);
     let out = dst + (<usize>jp * <usize>k * NR << 2);
-    for (let p = 0; p < k; p++) {
+    let p = 0;
+    if (transB && cols == NR) {
+      // op(B) = Bᵀ with B stored n × k: 4 × 4 blocks are transposed in registers.
+      for (; p + 4 <= k; p += 4) {
+        for (let group = 0; group < NR; group += 4) {
+          const src = b + ((<usize>(j0 + group) * <usize>k + <usize>p) << 2);
+          const stride = <usize>k << 2;
+          const v0 = v128.load(src);
+          const v1 = v128.load(src + stride);
+          const v2 = v128.load(src + 2 * stride);
+          const v3 = v128.load(src + 3 * stride);
+          const t0 = v128.shuffle<f32>(v0, v1, 0, 4, 1, 5);
+          const t1 = v128.shuffle<f32>(v0, v1, 2, 6, 3, 7);
+          const t2 = v128.shuffle<f32>(v2, v3, 0, 4, 1, 5);
+          const t3 = v128.shuffle<f32>(v2, v3, 2, 6, 3, 7);
+          const o = out + (<usize>group << 2);
+          v128.store(o, v128.shuffle<f32>(t0, t2, 0, 1, 4, 5));
+          v128.store(o + (NR << 2), v128.shuffle<f32>(t0, t2, 2, 3, 6, 7));
+          v128.store(o + (2 * NR << 2), v128.shuffle<f32>(t1, t3, 0, 1, 4, 5));
+          v128.store(o + (3 * NR << 2), v128.shuffle<f32>(t1, t3, 2, 3, 6, 7));
+        }
+        out += 4 * NR << 2;
+      }
+    }
+    for (; p < k; p++) {
       if (!transB && cols == NR) {
         const src = b + ((<usize>p * <usize>n + <usize>j0) << 2);
         v128.store(out, v128.load(src));
