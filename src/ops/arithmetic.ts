@@ -1,8 +1,7 @@
 import { result } from '../autograd/record.js';
-import { type ArithmeticOp, backend } from '../backend/index.js';
-import { broadcastShapes, padShape } from '../tensor/shape.js';
+import type { ArithmeticOp } from '../backend/index.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { sumToShape } from './broadcast.js';
+import { broadcastBinary, sumToShape } from './broadcast.js';
 import { greater, greaterEqual, less, lessEqual } from './compare.js';
 import { asPair, expectDtype, type Operand } from './operand.js';
 import { log, neg, square } from './unary.js';
@@ -29,15 +28,7 @@ const rules: Record<ArithmeticOp, Rule> = {
 function arithmetic(op: ArithmeticOp, a: Operand, b: Operand): Tensor {
   const [ta, tb] = asPair(op, a, b);
   expectDtype(op, ta, 'numeric');
-  const shape = broadcastShapes(op, ta.shape, tb.shape);
-  const values = backend().binary(
-    op,
-    ta.values,
-    padShape(ta.shape, shape.length),
-    tb.values,
-    padShape(tb.shape, shape.length),
-    shape,
-  );
+  const { values, shape } = broadcastBinary(op, ta, tb);
   return result(op, values, shape, ta.dtype, [ta, tb], (dy, y) => {
     const [ga, gb] = rules[op](dy, ta, tb, y);
     return [ga && sumToShape(ga, ta.shape), gb && sumToShape(gb, tb.shape)];

@@ -1,7 +1,7 @@
 import { result } from '../autograd/record.js';
-import { backend } from '../backend/index.js';
+import { type BinaryOp, backend, type TypedArray } from '../backend/index.js';
 import { messages, ShapeError } from '../tensor/errors.js';
-import { padShape, shapesEqual } from '../tensor/shape.js';
+import { broadcastShapes, padShape, shapesEqual } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { sum } from './reduce.js';
 import { reshape } from './reshape.js';
@@ -25,4 +25,19 @@ export function sumToShape(g: Tensor, shape: readonly number[]): Tensor {
     .map((_, i) => i)
     .filter((i) => i < lead || (shape[i - lead] === 1 && g.shape[i] !== 1));
   return reshape(sum(g, axes), shape);
+}
+
+/** Runs a binary kernel on two tensors broadcast together; the shared core of arithmetic and comparisons. */
+export function broadcastBinary(op: BinaryOp, a: Tensor, b: Tensor): { values: TypedArray; shape: number[] } {
+  const shape = broadcastShapes(op, a.shape, b.shape);
+  const rank = shape.length;
+  const values = backend().binary(
+    op,
+    a.values,
+    padShape(a.shape, rank),
+    b.values,
+    padShape(b.shape, rank),
+    shape,
+  );
+  return { values, shape };
 }

@@ -1,22 +1,14 @@
 import { result } from '../autograd/record.js';
-import { backend, type ComparisonOp } from '../backend/index.js';
-import { broadcastShapes, padShape } from '../tensor/shape.js';
+import type { ComparisonOp } from '../backend/index.js';
 import type { Tensor } from '../tensor/tensor.js';
+import { broadcastBinary } from './broadcast.js';
 import { asPair, expectDtype, type Operand } from './operand.js';
 
 /** Comparisons and logic give bool tensors and pass no gradient. */
 function compare(op: ComparisonOp, a: Operand, b: Operand): Tensor {
   const [ta, tb] = asPair(op, a, b);
   if (op === 'logicalAnd' || op === 'logicalOr') expectDtype(op, ta, 'bool');
-  const shape = broadcastShapes(op, ta.shape, tb.shape);
-  const values = backend().binary(
-    op,
-    ta.values,
-    padShape(ta.shape, shape.length),
-    tb.values,
-    padShape(tb.shape, shape.length),
-    shape,
-  );
+  const { values, shape } = broadcastBinary(op, ta, tb);
   return result(op, values, shape, 'bool', [ta, tb]);
 }
 

@@ -1,19 +1,9 @@
 // Convolution, max-pooling, bias and activation in one pass for small filters (a first layer):
 // each pooled output computes the convolution at its window's positions in registers, 16
 // channels at a time, and keeps the largest. Neither an im2col matrix nor the full-size
-// convolution output is ever written. Geometries as in conv.ts (15 fields) and pool.ts (12).
+// convolution output is ever written.
 
-// @ts-ignore: decorator (AssemblyScript)
-@inline
-function g(geometry: usize, field: i32): i32 {
-  return load<i32>(geometry + (<usize>field << 2));
-}
-
-// @ts-ignore: decorator (AssemblyScript)
-@inline
-function at(offset: i32): usize {
-  return <usize>offset << 2;
-}
+import { at, ConvGeometry, PoolGeometry } from './geometry';
 
 // @ts-ignore: decorator (AssemblyScript)
 @inline
@@ -56,29 +46,31 @@ export function convMaxPoolThread(
   t: i32,
   threads: i32,
 ): void {
-  const inH = g(convGeometry, 1);
-  const inW = g(convGeometry, 2);
-  const inC = g(convGeometry, 3);
-  const outH = g(convGeometry, 4);
-  const outW = g(convGeometry, 5);
-  const outC = g(convGeometry, 6);
-  const kH = g(convGeometry, 7);
-  const kW = g(convGeometry, 8);
-  const strideH = g(convGeometry, 9);
-  const strideW = g(convGeometry, 10);
-  const dilationH = g(convGeometry, 11);
-  const dilationW = g(convGeometry, 12);
-  const padTop = g(convGeometry, 13);
-  const padLeft = g(convGeometry, 14);
-  const poolH = g(poolGeometry, 4);
-  const poolW = g(poolGeometry, 5);
-  const windowH = g(poolGeometry, 6);
-  const windowW = g(poolGeometry, 7);
-  const poolStrideH = g(poolGeometry, 8);
-  const poolStrideW = g(poolGeometry, 9);
-  const poolPadTop = g(poolGeometry, 10);
-  const poolPadLeft = g(poolGeometry, 11);
-  const rows = g(convGeometry, 0) * poolH;
+  const c = changetype<ConvGeometry>(convGeometry);
+  const pool = changetype<PoolGeometry>(poolGeometry);
+  const inH = c.inH;
+  const inW = c.inW;
+  const inC = c.inC;
+  const outH = c.outH;
+  const outW = c.outW;
+  const outC = c.outC;
+  const kH = c.kH;
+  const kW = c.kW;
+  const strideH = c.strideH;
+  const strideW = c.strideW;
+  const dilationH = c.dilationH;
+  const dilationW = c.dilationW;
+  const padTop = c.padTop;
+  const padLeft = c.padLeft;
+  const poolH = pool.outH;
+  const poolW = pool.outW;
+  const windowH = pool.kH;
+  const windowW = pool.kW;
+  const poolStrideH = pool.strideH;
+  const poolStrideW = pool.strideW;
+  const poolPadTop = pool.padTop;
+  const poolPadLeft = pool.padLeft;
+  const rows = c.batch * poolH;
   const band = (rows + threads - 1) / threads;
   const last = min(rows, (t + 1) * band);
   const lanes = i32x4(0, 1, 2, 3);

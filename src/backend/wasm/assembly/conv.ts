@@ -1,12 +1,5 @@
-// Convolution as im2col + GEMM. The geometry arrives as a pointer to 15 i32 values in the order
-// of the Conv2DInfo interface: batch, inH, inW, inC, outH, outW, outC, kH, kW, strideH, strideW,
-// dilationH, dilationW, padTop, padLeft.
-
-// @ts-ignore: decorator (AssemblyScript)
-@inline
-function g(geometry: usize, field: i32): i32 {
-  return load<i32>(geometry + (<usize>field << 2));
-}
+// Convolution as im2col + GEMM.
+import { ConvGeometry } from './geometry';
 
 /**
  * Writes rows [row0, row0 + rows) of the im2col matrix of NHWC input x: one row per output pixel
@@ -14,19 +7,20 @@ function g(geometry: usize, field: i32): i32 {
  * the padding. Thread t of T fills an equal share of the rows.
  */
 export function im2colThread(x: usize, cols: usize, geometry: usize, row0: i32, rows: i32, t: i32, threads: i32): void {
-  const inH = g(geometry, 1);
-  const inW = g(geometry, 2);
-  const inC = g(geometry, 3);
-  const outH = g(geometry, 4);
-  const outW = g(geometry, 5);
-  const kH = g(geometry, 7);
-  const kW = g(geometry, 8);
-  const strideH = g(geometry, 9);
-  const strideW = g(geometry, 10);
-  const dilationH = g(geometry, 11);
-  const dilationW = g(geometry, 12);
-  const padTop = g(geometry, 13);
-  const padLeft = g(geometry, 14);
+  const c = changetype<ConvGeometry>(geometry);
+  const inH = c.inH;
+  const inW = c.inW;
+  const inC = c.inC;
+  const outH = c.outH;
+  const outW = c.outW;
+  const kH = c.kH;
+  const kW = c.kW;
+  const strideH = c.strideH;
+  const strideW = c.strideW;
+  const dilationH = c.dilationH;
+  const dilationW = c.dilationW;
+  const padTop = c.padTop;
+  const padLeft = c.padLeft;
   const width = kH * kW * inC;
   const band = (rows + threads - 1) / threads;
   const first = row0 + t * band;
@@ -73,19 +67,20 @@ export function im2colThread(x: usize, cols: usize, geometry: usize, row0: i32, 
  * dx must be zeroed by the caller.
  */
 export function col2imThread(cols: usize, dx: usize, geometry: usize, image0: i32, images: i32, t: i32, threads: i32): void {
-  const inH = g(geometry, 1);
-  const inW = g(geometry, 2);
-  const inC = g(geometry, 3);
-  const outH = g(geometry, 4);
-  const outW = g(geometry, 5);
-  const kH = g(geometry, 7);
-  const kW = g(geometry, 8);
-  const strideH = g(geometry, 9);
-  const strideW = g(geometry, 10);
-  const dilationH = g(geometry, 11);
-  const dilationW = g(geometry, 12);
-  const padTop = g(geometry, 13);
-  const padLeft = g(geometry, 14);
+  const c = changetype<ConvGeometry>(geometry);
+  const inH = c.inH;
+  const inW = c.inW;
+  const inC = c.inC;
+  const outH = c.outH;
+  const outW = c.outW;
+  const kH = c.kH;
+  const kW = c.kW;
+  const strideH = c.strideH;
+  const strideW = c.strideW;
+  const dilationH = c.dilationH;
+  const dilationW = c.dilationW;
+  const padTop = c.padTop;
+  const padLeft = c.padLeft;
   const width = kH * kW * inC;
   const band = (images + threads - 1) / threads;
   const first = image0 + t * band;

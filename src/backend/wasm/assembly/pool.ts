@@ -1,33 +1,21 @@
-// 2-D pooling in NHWC, four channels per SIMD lane group. The geometry arrives as a pointer to
-// 12 i32 values in the order of the Pool2DInfo interface: batch, inH, inW, channels, outH, outW,
-// kH, kW, strideH, strideW, padTop, padLeft. Threads take bands of output rows (b, oh).
-
-// @ts-ignore: decorator (AssemblyScript)
-@inline
-function g(geometry: usize, field: i32): i32 {
-  return load<i32>(geometry + (<usize>field << 2));
-}
-
-// @ts-ignore: decorator (AssemblyScript)
-@inline
-function at(offset: i32): usize {
-  return <usize>offset << 2;
-}
+// 2-D pooling in NHWC, four channels per SIMD lane group. Threads take bands of output rows (b, oh).
+import { at, PoolGeometry } from './geometry';
 
 /** Largest value of each window and the flat input index it came from (the first of ties). */
 export function maxPoolThread(x: usize, y: usize, argmax: usize, geometry: usize, t: i32, threads: i32): void {
-  const inH = g(geometry, 1);
-  const inW = g(geometry, 2);
-  const c = g(geometry, 3);
-  const outH = g(geometry, 4);
-  const outW = g(geometry, 5);
-  const kH = g(geometry, 6);
-  const kW = g(geometry, 7);
-  const strideH = g(geometry, 8);
-  const strideW = g(geometry, 9);
-  const padTop = g(geometry, 10);
-  const padLeft = g(geometry, 11);
-  const rows = g(geometry, 0) * outH;
+  const pool = changetype<PoolGeometry>(geometry);
+  const inH = pool.inH;
+  const inW = pool.inW;
+  const c = pool.channels;
+  const outH = pool.outH;
+  const outW = pool.outW;
+  const kH = pool.kH;
+  const kW = pool.kW;
+  const strideH = pool.strideH;
+  const strideW = pool.strideW;
+  const padTop = pool.padTop;
+  const padLeft = pool.padLeft;
+  const rows = pool.batch * outH;
   const band = (rows + threads - 1) / threads;
   const last = min(rows, (t + 1) * band);
   const lanes = i32x4(0, 1, 2, 3);
@@ -97,18 +85,19 @@ export function maxPoolBackwardThread(dy: usize, argmax: usize, dx: usize, count
  * dy / count into dx under each window). Only positions inside the input are counted.
  */
 export function avgPoolThread(src: usize, dst: usize, geometry: usize, backward: i32, t: i32, threads: i32): void {
-  const inH = g(geometry, 1);
-  const inW = g(geometry, 2);
-  const c = g(geometry, 3);
-  const outH = g(geometry, 4);
-  const outW = g(geometry, 5);
-  const kH = g(geometry, 6);
-  const kW = g(geometry, 7);
-  const strideH = g(geometry, 8);
-  const strideW = g(geometry, 9);
-  const padTop = g(geometry, 10);
-  const padLeft = g(geometry, 11);
-  const rows = g(geometry, 0) * outH;
+  const pool = changetype<PoolGeometry>(geometry);
+  const inH = pool.inH;
+  const inW = pool.inW;
+  const c = pool.channels;
+  const outH = pool.outH;
+  const outW = pool.outW;
+  const kH = pool.kH;
+  const kW = pool.kW;
+  const strideH = pool.strideH;
+  const strideW = pool.strideW;
+  const padTop = pool.padTop;
+  const padLeft = pool.padLeft;
+  const rows = pool.batch * outH;
   const band = (rows + threads - 1) / threads;
   const last = min(rows, (t + 1) * band);
   for (let row = t * band; row < last; row++) {
