@@ -188,6 +188,13 @@ describe.each(fast)('the %s backend matches js', (backend) => {
       });
     });
 
+    test('the seed layer at batch 128: a filter gradient split by column panels across threads', () => {
+      const x = randomNormal([128, 28, 28, 1], { seed: 27 });
+      const f = randomNormal([3, 3, 1, 32], { seed: 28 });
+      const dy = randomNormal([128, 26, 26, 32], { seed: 29 });
+      conforms(backend, () => dl.grad((ff: Tensor) => dl.sum(dl.mul(dl.conv2d(x, ff), dy)))(f));
+    });
+
     test('a batch larger than one im2col chunk', () => {
       const x = randomNormal([70, 28, 28, 8], { seed: 8 });
       const f = randomNormal([3, 3, 8, 16], { seed: 9 });
