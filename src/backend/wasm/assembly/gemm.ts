@@ -182,8 +182,14 @@ export function gemmThread(
   }
 }
 
+/**
+ * Rows when there are enough of them and no more columns than rows; column panels otherwise, so
+ * that a wide product (the dense layer's input gradient, n = 5408) gives each thread half of B
+ * instead of all of it.
+ */
 function splitsRows(m: i32, n: i32, threads: i32): bool {
-  return m >= threads * 4 * MR || (n + NR - 1) / NR < threads;
+  if ((n + NR - 1) / NR < threads) return true;
+  return m >= threads * 4 * MR && m >= n;
 }
 
 function rowBand(m: i32, threads: i32): i32 {
