@@ -40,7 +40,7 @@ export function argReduce(
 ): Int32Array {
   const { values, outer, reduced, inner } = asBlock(x, shape, [axis]);
   const out = new Int32Array(outer * inner);
-  const better = op === 'argmax' ? (a: number, b: number) => a > b : (a: number, b: number) => a < b;
+  const sign = op === 'argmax' ? 1 : -1;
   for (let o = 0; o < outer; o++) {
     for (let i = 0; i < inner; i++) {
       const base = o * reduced * inner + i;
@@ -48,8 +48,8 @@ export function argReduce(
       let index = 0;
       for (let r = 1; r < reduced; r++) {
         const v = values[base + r * inner];
-        // NaN wins, as in NumPy: a NaN anywhere is the answer.
-        if (better(v, best) || (Number.isNaN(v) && !Number.isNaN(best))) {
+        // argmin is argmax of −x; NaN wins, as in NumPy: a NaN anywhere is the answer.
+        if (sign * v > sign * best || (Number.isNaN(v) && !Number.isNaN(best))) {
           best = v;
           index = r;
         }
