@@ -28,9 +28,12 @@ const DIRECT_CONV_TAPS = 64;
 const IM2COL_FLOATS = 1 << 22;
 
 /**
- * The fast backend: float32 GEMM and convolution in WebAssembly SIMD on a pool of threads.
- * Everything it does not accelerate (other dtypes, memory-bound elementwise ops) is the js
- * backend's, which the conformance tests hold it to.
+ * The fast backend: float32 GEMM, convolution, pooling, fused epilogues and optimizer updates in
+ * WebAssembly SIMD on a pool of threads. Operands are copied into the runtime's arena for each
+ * call and results copied out, so tensors stay ordinary garbage-collected arrays. Everything it
+ * does not accelerate (other dtypes, elementwise ops and reductions, which are memory-bound and
+ * would spend more on the copies than they save) is the js backend's, which the conformance
+ * tests hold it to.
  */
 export function createWasmBackend(rt: Runtime): Backend {
   const k = rt.exports;
