@@ -26,7 +26,7 @@ describe('elementwise ops broadcast like NumPy', () => {
     expect(dl.pow(tensor([2, 3]), 2).toArray()).toEqual([4, 9]);
     expect(dl.maximum(tensor([1, 5]), tensor([3, 2])).toArray()).toEqual([3, 5]);
     expect(dl.minimum(tensor([1, 5]), 2).toArray()).toEqual([1, 2]);
-    expect(dl.div(ints([7, -7]), ints([2, 2])).toArray()).toEqual([3, -3]);
+    expect(dl.div(ints([7, -7]), ints([2, 2])).toArray()).toEqual([3, -4]);
   });
 
   test('unary maths', () => {

@@ -13,6 +13,7 @@ export type UnaryOp =
   | 'square'
   | 'reciprocal'
   | 'sigmoid'
+  | 'softplus'
   | 'tanh'
   | 'erf'
   | 'sin'
@@ -37,8 +38,12 @@ export type BinaryOp = ArithmeticOp | ComparisonOp;
 export type ReduceOp = 'sum' | 'max' | 'min';
 export type ArgReduceOp = 'argmax' | 'argmin';
 
-/** Activations that can be fused into a matMul or conv2d and differentiated from their output alone. */
-export type FusedActivation = 'linear' | 'relu' | 'sigmoid' | 'tanh';
+/**
+ * Activations that can be fused into a matMul or conv2d and differentiated from their output
+ * alone. Their order is the code the wasm kernels receive.
+ */
+export const FUSED_ACTIVATIONS = ['linear', 'relu', 'sigmoid', 'tanh'] as const;
+export type FusedActivation = (typeof FUSED_ACTIVATIONS)[number];
 
 /** Work done on a product's output before it is returned: y = activation(z + bias). */
 export interface Epilogue {

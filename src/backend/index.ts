@@ -21,6 +21,7 @@ export type {
   SgdHyper,
   UnaryOp,
 } from './backend.js';
+export { FUSED_ACTIVATIONS } from './backend.js';
 export { allocate, type DType, isFloat, type TypedArray } from './storage.js';
 
 const backends = new Map<string, Backend>([['js', jsBackend]]);
@@ -41,7 +42,11 @@ export function backend(): Backend {
   return active;
 }
 
+/** Adds a backend under its name; the built-in ones cannot be replaced. */
 export function registerBackend(impl: Backend): void {
+  if (impl.name === 'js' || impl.name === 'wasm') {
+    throw new Error(`registerBackend: '${impl.name}' is a built-in backend; choose another name`);
+  }
   backends.set(impl.name, impl);
 }
 

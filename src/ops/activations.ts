@@ -1,16 +1,20 @@
 import type { Tensor } from '../tensor/tensor.js';
 import { add, div, maximum, minimum, mul, sub } from './arithmetic.js';
-import { greater } from './compare.js';
+import { greater, less, logicalAnd } from './compare.js';
 import { max, sum } from './reduce.js';
 import { logSumExp } from './statistics.js';
-import { abs, erf, exp, expm1, log1p, tanh } from './unary.js';
+import { erf, exp, expm1, tanh } from './unary.js';
 import { where } from './where.js';
 
 // Composites: written with primitives, so they need no gradient code of their own.
 
-export const relu = (x: Tensor): Tensor => maximum(x, 0);
+// Kinks take the gradient of the flat side, as TensorFlow and PyTorch do: relu'(0) = 0, the same
+// as the fused kernels' relu.
+export const relu = (x: Tensor): Tensor => where(greater(x, 0), x, 0);
 
-export const relu6 = (x: Tensor): Tensor => minimum(maximum(x, 0), 6);
+/** min(max(x, 0), 6), with gradient 1 strictly inside (0, 6) only. */
+export const relu6 = (x: Tensor): Tensor =>
+  where(logicalAnd(greater(x, 0), less(x, 6)), x, minimum(maximum(x, 0), 6).detach());
 
 /** x for x > 0, alpha·x otherwise (Keras's default slope is 0.2). */
 export const leakyRelu = (x: Tensor, alpha = 0.2): Tensor => where(greater(x, 0), x, mul(x, alpha));
@@ -36,9 +40,6 @@ export function gelu(x: Tensor, approximate = false): Tensor {
   }
   return mul(mul(x, 0.5), add(erf(mul(x, Math.SQRT1_2)), 1));
 }
-
-/** log(1 + exp(x)), as max(x, 0) + log1p(exp(−|x|)) so that it never overflows. */
-export const softplus = (x: Tensor): Tensor => add(maximum(x, 0), log1p(exp(mul(abs(x), -1))));
 
 /** exp(x) normalised along `axis`; the maximum is subtracted first so large logits cannot overflow. */
 export function softmax(x: Tensor, axis = -1): Tensor {

@@ -39,7 +39,7 @@ function arithmetic(op: ArithmeticOp, a: Operand, b: Operand): Tensor {
 export const add = (a: Operand, b: Operand): Tensor => arithmetic('add', a, b);
 export const sub = (a: Operand, b: Operand): Tensor => arithmetic('sub', a, b);
 export const mul = (a: Operand, b: Operand): Tensor => arithmetic('mul', a, b);
-/** a / b; for int32, the quotient truncated toward zero. */
+/** a / b; for int32, the quotient rounded down (floor division, as TensorFlow.js and Python). */
 export const div = (a: Operand, b: Operand): Tensor => arithmetic('div', a, b);
 export const pow = (a: Operand, b: Operand): Tensor => arithmetic('pow', a, b);
 export const maximum = (a: Operand, b: Operand): Tensor => arithmetic('maximum', a, b);

@@ -17,9 +17,7 @@ export function concat(xs: readonly Tensor[], axis = 0): Tensor {
       throw new DTypeError(messages.dtypeMismatch('concat', first.dtype, x.dtype, first.shape, x.shape));
     }
     if (x.rank !== first.rank || x.shape.some((d, i) => i !== a && d !== first.shape[i])) {
-      throw new ShapeError(
-        `concat: shapes [${first.shape.join(', ')}] and [${x.shape.join(', ')}] differ outside axis ${a}`,
-      );
+      throw new ShapeError(messages.concatShapes('concat', first.shape, x.shape, a));
     }
   }
   if (xs.length === 1) return first;
@@ -40,7 +38,7 @@ export function stack(xs: readonly Tensor[], axis = 0): Tensor {
   const a = normalizeAxis('stack', axis, xs[0].shape, xs[0].rank + 1);
   for (const x of xs) {
     if (x.rank !== xs[0].rank || x.shape.some((d, i) => d !== xs[0].shape[i])) {
-      throw new ShapeError(`stack: shapes [${xs[0].shape.join(', ')}] and [${x.shape.join(', ')}] differ`);
+      throw new ShapeError(messages.broadcastTo('stack', x.shape, xs[0].shape));
     }
   }
   return concat(

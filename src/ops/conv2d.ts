@@ -73,9 +73,7 @@ export function conv2dInfo(
   const [batch, inH, inW, inC] = xShape;
   const [kH, kW, fInC, outC] = fShape;
   if (fInC !== inC) {
-    throw new ShapeError(
-      `conv2d: input [${xShape.join(', ')}] has ${inC} channels but filter [${fShape.join(', ')}] expects ${fInC}`,
-    );
+    throw new ShapeError(messages.channels('conv2d', xShape, fShape));
   }
   const [strideH, strideW] = pair('conv2d', 'strides', options.strides ?? 1);
   const [dilationH, dilationW] = pair('conv2d', 'dilations', options.dilations ?? 1);

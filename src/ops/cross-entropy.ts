@@ -1,15 +1,16 @@
 import { result } from '../autograd/record.js';
 import { backend } from '../backend/index.js';
-import { messages, ShapeError } from '../tensor/errors.js';
+import { messages, ShapeError, ValueError } from '../tensor/errors.js';
 import { normalizeAxis, shapesEqual } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { logSoftmax } from './activations.js';
-import { add, maximum, mul, sub } from './arithmetic.js';
+import { mul, sub } from './arithmetic.js';
 import { cast } from './cast.js';
 import { oneHot } from './one-hot.js';
+import { expectDtype } from './operand.js';
 import { sum } from './reduce.js';
 import { expandDims } from './reshape.js';
-import { abs, exp, log1p, neg } from './unary.js';
+import { neg, softplus } from './unary.js';
 
 /**
  * Cross-entropy between label distributions and the softmax of `logits`, one value per row.
@@ -18,14 +19,16 @@ import { abs, exp, log1p, neg } from './unary.js';
  * flows to the labels.
  */
 export function softmaxCrossEntropy(labels: Tensor, logits: Tensor, axis = -1): Tensor {
-  const z = cast(labels, logits.dtype);
-  if (normalizeAxis('softmaxCrossEntropy', axis, logits.shape) !== logits.rank - 1) {
-    return neg(sum(mul(z, logSoftmax(logits, axis)), axis));
-  }
+  const z = cast(labels, logits.dtype).detach();
   if (!shapesEqual(z.shape, logits.shape)) {
     throw new ShapeError(messages.broadcastTo('softmaxCrossEntropy', z.shape, logits.shape));
   }
+  if (normalizeAxis('softmaxCrossEntropy', axis, logits.shape) !== logits.rank - 1) {
+    return neg(sum(mul(z, logSoftmax(logits, axis)), axis));
+  }
   const classes = logits.shape[logits.rank - 1];
+  if (classes === 0)
+    throw new ShapeError(messages.rankAtLeast('softmaxCrossEntropy', "logits' classes", 1, logits.shape));
   const rows = logits.size / classes;
   const { loss, probs } = backend().softmaxCrossEntropy(logits.values, z.values, rows, classes);
   return result('softmaxCrossEntropy', loss, logits.shape.slice(0, -1), logits.dtype, [logits], (dy) => {
@@ -36,14 +39,23 @@ export function softmaxCrossEntropy(labels: Tensor, logits: Tensor, axis = -1): 
   });
 }
 
-/** The same with int32 class indices as labels (over the last axis). */
+/** The same with int32 class indices as labels (over the last axis); an index out of range is an error. */
 export function sparseSoftmaxCrossEntropy(labels: Tensor, logits: Tensor): Tensor {
-  const depth = logits.shape[logits.rank - 1];
-  return softmaxCrossEntropy(oneHot(labels, depth), logits);
+  expectDtype('sparseSoftmaxCrossEntropy', labels, 'int32');
+  const classes = logits.shape[logits.rank - 1];
+  for (const label of labels.values) {
+    if (label < 0 || label >= classes) {
+      throw new ValueError(messages.labelOutOfRange('sparseSoftmaxCrossEntropy', label, classes));
+    }
+  }
+  return softmaxCrossEntropy(oneHot(labels, classes), logits);
 }
 
-/** Elementwise binary cross-entropy of sigmoid(logits): max(x, 0) − x·z + log(1 + exp(−|x|)). */
+/**
+ * Elementwise binary cross-entropy of sigmoid(logits): softplus(x) − x·z, finite for any logit,
+ * with gradient sigmoid(x) − z (also at x = 0). No gradient flows to the labels.
+ */
 export function sigmoidCrossEntropy(labels: Tensor, logits: Tensor): Tensor {
-  const z = cast(labels, logits.dtype);
-  return add(sub(maximum(logits, 0), mul(logits, z)), log1p(exp(neg(abs(logits)))));
+  const z = cast(labels, logits.dtype).detach();
+  return sub(softplus(logits), mul(logits, z));
 }

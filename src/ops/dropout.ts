@@ -1,4 +1,4 @@
-import { messages, ShapeError } from '../tensor/errors.js';
+import { messages, ValueError } from '../tensor/errors.js';
 import { randomUniform } from '../tensor/random.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { div, mul } from './arithmetic.js';
@@ -16,7 +16,7 @@ export interface DropoutOptions {
  */
 export function dropout(x: Tensor, rate: number, options: DropoutOptions = {}): Tensor {
   if (!(rate >= 0 && rate < 1))
-    throw new ShapeError(messages.invalidArgument('dropout', 'rate', rate, 'a number in [0, 1)'));
+    throw new ValueError(messages.invalidArgument('dropout', 'rate', rate, 'a number in [0, 1)'));
   if (rate === 0) return x;
   const keep = cast(
     greaterEqual(randomUniform(x.shape, { seed: options.seed, dtype: x.dtype }), rate),

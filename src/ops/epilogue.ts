@@ -1,6 +1,6 @@
 import { result } from '../autograd/record.js';
-import { backend, type Epilogue, type FusedActivation } from '../backend/index.js';
-import { messages, ShapeError } from '../tensor/errors.js';
+import { backend, type Epilogue, FUSED_ACTIVATIONS, type FusedActivation } from '../backend/index.js';
+import { messages, ShapeError, ValueError } from '../tensor/errors.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { asPair } from './operand.js';
 
@@ -11,8 +11,6 @@ export interface FusedOptions {
   activation?: FusedActivation;
 }
 
-const ACTIVATIONS: readonly FusedActivation[] = ['linear', 'relu', 'sigmoid', 'tanh'];
-
 /** Validates the options of op against a result with `channels` in its last dimension. */
 export function epilogueOf(
   op: string,
@@ -21,16 +19,16 @@ export function epilogueOf(
   options: FusedOptions,
 ): Epilogue | undefined {
   const { bias, activation = 'linear' } = options;
-  if (!ACTIVATIONS.includes(activation)) {
-    throw new ShapeError(messages.invalidArgument(op, 'activation', activation, ACTIVATIONS.join(', ')));
+  if (!FUSED_ACTIVATIONS.includes(activation)) {
+    throw new ValueError(
+      messages.invalidArgument(op, 'activation', activation, FUSED_ACTIVATIONS.join(', ')),
+    );
   }
   if (bias === undefined && activation === 'linear') return undefined;
   if (bias !== undefined) {
     asPair(op, like, bias);
     if (bias.rank !== 1 || bias.shape[0] !== channels) {
-      throw new ShapeError(
-        `${op}: bias has shape [${bias.shape.join(', ')}], expected [${channels}] (one per output channel)`,
-      );
+      throw new ShapeError(messages.biasShape(op, bias.shape, channels));
     }
   }
   return { bias: bias?.values, activation };

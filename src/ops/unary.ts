@@ -25,6 +25,7 @@ const rules: Record<UnaryOp, UnaryRule> = {
   square: { accepts: 'numeric', grad: (dy, x) => mul(dy, mul(x, 2)) },
   reciprocal: { accepts: 'float', grad: (dy, _x, y) => neg(mul(dy, square(y))) },
   sigmoid: { accepts: 'float', grad: (dy, _x, y) => mul(dy, mul(y, sub(1, y))) },
+  softplus: { accepts: 'float', grad: (dy, x) => mul(dy, sigmoid(x)) },
   tanh: { accepts: 'float', grad: (dy, _x, y) => mul(dy, sub(1, square(y))) },
   erf: { accepts: 'float', grad: (dy, x) => mul(dy, mul(exp(neg(square(x))), 2 / Math.sqrt(Math.PI))) },
   sin: { accepts: 'float', grad: (dy, x) => mul(dy, cos(x)) },
@@ -62,6 +63,8 @@ export const square = (x: Tensor): Tensor => unary('square', x);
 export const reciprocal = (x: Tensor): Tensor => unary('reciprocal', x);
 /** 1 / (1 + exp(-x)), computed without overflow for any x. */
 export const sigmoid = (x: Tensor): Tensor => unary('sigmoid', x);
+/** log(1 + exp(x)), computed without overflow; its derivative is sigmoid(x), 0.5 at 0. */
+export const softplus = (x: Tensor): Tensor => unary('softplus', x);
 export const tanh = (x: Tensor): Tensor => unary('tanh', x);
 /** The Gauss error function. */
 export const erf = (x: Tensor): Tensor => unary('erf', x);

@@ -1,4 +1,4 @@
-import { messages, ShapeError } from '../tensor/errors.js';
+import { messages, ShapeError, ValueError } from '../tensor/errors.js';
 
 export type Padding = 'valid' | 'same';
 
@@ -8,7 +8,7 @@ export type Pair = number | readonly [number, number];
 export function pair(op: string, name: string, value: Pair): [number, number] {
   const [h, w] = typeof value === 'number' ? [value, value] : value;
   if (!Number.isInteger(h) || !Number.isInteger(w) || h < 1 || w < 1) {
-    throw new ShapeError(messages.invalidArgument(op, name, value, 'a positive integer or a pair of them'));
+    throw new ValueError(messages.invalidArgument(op, name, value, 'a positive integer or a pair of them'));
   }
   return [h, w];
 }
@@ -33,13 +33,10 @@ export function windowGeometry(
     return { out, padBefore: Math.floor(total / 2) };
   }
   if (padding !== 'valid') {
-    throw new ShapeError(messages.invalidArgument(op, 'padding', padding, "'valid' or 'same'"));
+    throw new ValueError(messages.invalidArgument(op, 'padding', padding, "'valid' or 'same'"));
   }
   if (input < span) {
-    throw new ShapeError(
-      `${op}: a window spanning ${span} does not fit in an input of size ${input} with padding 'valid'; ` +
-        "use padding 'same' or a smaller window",
-    );
+    throw new ShapeError(messages.windowTooLarge(op, span, input));
   }
   return { out: Math.floor((input - span) / stride) + 1, padBefore: 0 };
 }

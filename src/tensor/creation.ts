@@ -1,5 +1,5 @@
 import { allocate, type DType, type TypedArray } from '../backend/index.js';
-import { DTypeError, messages, ShapeError } from './errors.js';
+import { DTypeError, messages, ShapeError, ValueError } from './errors.js';
 import { sizeOfShape } from './shape.js';
 import { type NestedArray, Tensor } from './tensor.js';
 
@@ -36,7 +36,12 @@ function fromFlat(values: ArrayLike<number>, shape: readonly number[], dtype: DT
   validShape('tensor', shape);
   if (values.length !== sizeOfShape(shape)) throw new ShapeError(messages.valuesLength(values.length, shape));
   const storage = allocate(dtype, values.length);
-  storage.set(values);
+  if (dtype === 'bool') {
+    // Any non-zero value (NaN included) is true, as in NumPy; bytes hold exactly 0 or 1.
+    for (let i = 0; i < values.length; i++) storage[i] = values[i] !== 0 ? 1 : 0;
+  } else {
+    storage.set(values);
+  }
   return new Tensor(storage, shape, dtype);
 }
 
@@ -79,7 +84,7 @@ export function scalar(value: number, dtype: DType = 'float32'): Tensor {
 
 export function full(shape: readonly number[], value: number, dtype: DType = 'float32'): Tensor {
   const storage = allocate(dtype, sizeOfShape(validShape('full', shape)));
-  if (value !== 0) storage.fill(value);
+  if (value !== 0) storage.fill(dtype === 'bool' ? 1 : value);
   return new Tensor(storage, shape, dtype);
 }
 
@@ -106,7 +111,12 @@ export function arange(start: number, stop?: number, step = 1, dtype: DType = 'f
     start = 0;
   }
   if (step === 0 || !Number.isFinite(step)) {
-    throw new ShapeError(messages.invalidArgument('arange', 'step', step, 'a finite non-zero number'));
+    throw new ValueError(messages.invalidArgument('arange', 'step', step, 'a finite non-zero number'));
+  }
+  if (!Number.isFinite(start) || !Number.isFinite(stop)) {
+    throw new ValueError(
+      messages.invalidArgument('arange', 'start and stop', [start, stop], 'finite numbers'),
+    );
   }
   const n = Math.max(0, Math.ceil((stop - start) / step));
   const storage = allocate(dtype, n);
@@ -114,7 +124,7 @@ export function arange(start: number, stop?: number, step = 1, dtype: DType = 'f
   return new Tensor(storage, [n], dtype);
 }
 
-function validShape(op: string, shape: readonly number[]): readonly number[] {
+export function validShape(op: string, shape: readonly number[]): readonly number[] {
   if (shape.some((d) => !Number.isInteger(d) || d < 0)) {
     throw new ShapeError(messages.invalidArgument(op, 'shape', shape, 'non-negative integers'));
   }

@@ -1,3 +1,5 @@
+import { sizeOf } from '../backend/storage.js';
+
 /**
  * Every error Deepline's engine raises, in one catalog, so that messages stay consistent and
  * tests can assert against them. A message says what happened, what was expected, and how to
@@ -10,6 +12,11 @@ export class DeeplineError extends Error {
 /** Shapes that an op cannot combine. */
 export class ShapeError extends DeeplineError {
   override name = 'ShapeError';
+}
+
+/** An argument with a value an op does not accept (a rate, a step, a name, an index). */
+export class ValueError extends DeeplineError {
+  override name = 'ValueError';
 }
 
 /** A dtype an op does not accept. */
@@ -25,8 +32,12 @@ export const messages = {
     'aligned from the right, must be equal or 1',
   broadcastTo: (op: string, from: readonly number[], to: readonly number[]) =>
     `${op}: shape ${fmt(from)} cannot be broadcast to ${fmt(to)}`,
-  dtypeMismatch: (op: string, a: string, b: string, aShape: readonly number[], bShape: readonly number[]) =>
-    `${op}: dtypes ${a} (shape ${fmt(aShape)}) and ${b} (shape ${fmt(bShape)}) differ; cast one with cast(x, '${a}')`,
+  dtypeMismatch: (op: string, a: string, b: string, aShape: readonly number[], bShape: readonly number[]) => {
+    // Suggest casting toward the float side: casting a float to int32 would truncate silently.
+    const target = a.startsWith('float') ? a : b.startsWith('float') ? b : a;
+    const other = target === a ? b : a;
+    return `${op}: dtypes ${a} (shape ${fmt(aShape)}) and ${b} (shape ${fmt(bShape)}) differ; cast the ${other} one with cast(x, '${target}')`;
+  },
   dtypeNotAllowed: (op: string, dtype: string, shape: readonly number[], allowed: string) =>
     `${op}: got dtype ${dtype} (shape ${fmt(shape)}), expected ${allowed}`,
   axisOutOfRange: (op: string, axis: number, rank: number, shape: readonly number[]) =>
@@ -34,7 +45,7 @@ export const messages = {
   duplicateAxis: (op: string, axes: readonly number[]) =>
     `${op}: axis list [${axes.join(', ')}] repeats an axis`,
   reshape: (from: readonly number[], to: readonly number[]) =>
-    `reshape: cannot reshape a tensor of shape ${fmt(from)} (${from.reduce((s, d) => s * d, 1)} elements) into ${fmt(to)}`,
+    `reshape: cannot reshape a tensor of shape ${fmt(from)} (${sizeOf(from)} elements) into ${fmt(to)}`,
   matMul: (a: readonly number[], b: readonly number[], transposeA: boolean, transposeB: boolean) =>
     `matMul: inner dimensions of ${fmt(a)}${transposeA ? 'ᵀ' : ''} and ${fmt(b)}${transposeB ? 'ᵀ' : ''} do not match`,
   matMulBatch: (a: readonly number[], b: readonly number[]) =>
@@ -48,11 +59,16 @@ export const messages = {
     `${op}: ${argument} is ${JSON.stringify(got)}, expected ${expected}`,
   indexOutOfRange: (op: string, index: number, size: number) =>
     `${op}: index ${index} is out of range for a dimension of size ${size}`,
+  higherOrder: () =>
+    'valueAndGrad: called inside the function of another grad or valueAndGrad; ' +
+    'higher-order gradients are not supported',
+  labelOutOfRange: (op: string, label: number, classes: number) =>
+    `${op}: label ${label} is out of range for ${classes} classes (expected 0..${classes - 1})`,
   notScalar: (op: string, shape: readonly number[]) =>
     `${op}: expected a tensor with one element, got shape ${fmt(shape)}`,
   ragged: (path: string) => `tensor: nested array is ragged at ${path}; every row must have the same length`,
   valuesLength: (count: number, shape: readonly number[]) =>
-    `tensor: ${count} values cannot fill shape ${fmt(shape)} (${shape.reduce((s, d) => s * d, 1)} elements)`,
+    `tensor: ${count} values cannot fill shape ${fmt(shape)} (${sizeOf(shape)} elements)`,
   gradOfNonScalar: (shape: readonly number[]) =>
     `backward: the tensor has shape ${fmt(shape)}; pass a gradient of that shape, or reduce it to a scalar first`,
   gradShape: (expected: readonly number[], got: readonly number[]) =>
@@ -62,6 +78,15 @@ export const messages = {
     'set requiresGrad on a leaf tensor first',
   requiresGradOnNonFloat: (dtype: string) =>
     `requiresGrad: only float tensors can have gradients, this one is ${dtype}`,
+  concatShapes: (op: string, a: readonly number[], b: readonly number[], axis: number) =>
+    `${op}: shapes ${fmt(a)} and ${fmt(b)} differ outside axis ${axis}`,
+  biasShape: (op: string, shape: readonly number[], channels: number) =>
+    `${op}: bias has shape ${fmt(shape)}, expected [${channels}] (one per output channel)`,
+  channels: (op: string, input: readonly number[], filter: readonly number[]) =>
+    `${op}: input ${fmt(input)} has ${input[3]} channels but filter ${fmt(filter)} expects ${filter[2]}`,
+  windowTooLarge: (op: string, span: number, input: number) =>
+    `${op}: a window spanning ${span} does not fit in an input of size ${input} with padding 'valid'; ` +
+    "use padding 'same' or a smaller window",
   requiresGradOnResult: () =>
     'requiresGrad: can only be set on leaf tensors; call detach() first to make a leaf from a result',
   gradReturnedNonScalar: (name: string, shape: readonly number[]) =>

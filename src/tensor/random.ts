@@ -1,4 +1,6 @@
 import { allocate, type DType } from '../backend/index.js';
+import { sizeOf } from '../backend/storage.js';
+import { validShape } from './creation.js';
 import { DTypeError, messages } from './errors.js';
 import { Tensor } from './tensor.js';
 
@@ -52,11 +54,6 @@ export class Rng {
     this.#spareNormal = radius * Math.sin(angle);
     return radius * Math.cos(angle);
   }
-
-  /** A uniformly random integer in [0, n). */
-  int(n: number): number {
-    return Math.floor(this.uniform() * n);
-  }
 }
 
 function rotl(x: number, k: number): number {
@@ -83,7 +80,7 @@ export interface RandomOptions {
 function fill(op: string, shape: readonly number[], dtype: DType, draw: () => number): Tensor {
   if (dtype === 'bool')
     throw new DTypeError(messages.dtypeNotAllowed(op, dtype, shape, 'float32, float64 or int32'));
-  const size = shape.reduce((s, d) => s * d, 1);
+  const size = sizeOf(validShape(op, shape));
   const values = allocate(dtype, size);
   for (let i = 0; i < size; i++) values[i] = draw();
   return new Tensor(values, shape, dtype);

@@ -2,11 +2,7 @@ import { messages, ShapeError } from './errors.js';
 
 export type Shape = readonly number[];
 
-export function sizeOfShape(shape: Shape): number {
-  let size = 1;
-  for (const d of shape) size *= d;
-  return size;
-}
+export { sizeOf as sizeOfShape } from '../backend/storage.js';
 
 export function shapesEqual(a: Shape, b: Shape): boolean {
   return a.length === b.length && a.every((d, i) => d === b[i]);

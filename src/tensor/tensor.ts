@@ -1,6 +1,6 @@
 import { backward } from '../autograd/backward.js';
-import type { DType, TypedArray } from '../backend/index.js';
-import { DTypeError, messages } from './errors.js';
+import { type DType, isFloat, type TypedArray } from '../backend/index.js';
+import { DeeplineError, DTypeError, messages, ShapeError } from './errors.js';
 import { formatTensor } from './format.js';
 import { sizeOfShape } from './shape.js';
 
@@ -54,8 +54,8 @@ export class Tensor {
   }
 
   set requiresGrad(value: boolean) {
-    if (this.node !== null) throw new DTypeError(messages.requiresGradOnResult());
-    if (value && this.dtype !== 'float32' && this.dtype !== 'float64') {
+    if (this.node !== null) throw new DeeplineError(messages.requiresGradOnResult());
+    if (value && !isFloat(this.dtype)) {
       throw new DTypeError(messages.requiresGradOnNonFloat(this.dtype));
     }
     this.#requiresGrad = value;
@@ -80,7 +80,7 @@ export class Tensor {
 
   /** The single value of a tensor with one element. */
   item(): number {
-    if (this.size !== 1) throw new DTypeError(messages.notScalar('item', this.shape));
+    if (this.size !== 1) throw new ShapeError(messages.notScalar('item', this.shape));
     return this.values[0];
   }
 

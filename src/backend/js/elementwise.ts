@@ -62,6 +62,13 @@ export function unary(op: UnaryOp, x: TypedArray): TypedArray {
         }
       }
       break;
+    case 'softplus':
+      // log(1 + exp(x)) = max(x, 0) + log1p(exp(−|x|)), which never overflows.
+      for (let i = 0; i < n; i++) {
+        const v = x[i];
+        y[i] = Math.max(v, 0) + Math.log1p(Math.exp(-Math.abs(v)));
+      }
+      break;
     case 'tanh':
       for (let i = 0; i < n; i++) y[i] = Math.tanh(x[i]);
       break;
@@ -128,7 +135,10 @@ function binaryRow(
       for (let i = 0; i < n; i++) out[o + i] = a[ai + i * sa] * b[bi + i * sb];
       return;
     case 'div':
-      for (let i = 0; i < n; i++) out[o + i] = a[ai + i * sa] / b[bi + i * sb];
+      // Integer division floors, as in TensorFlow.js and Python (−7 / 2 = −4).
+      if (out instanceof Int32Array)
+        for (let i = 0; i < n; i++) out[o + i] = Math.floor(a[ai + i * sa] / b[bi + i * sb]);
+      else for (let i = 0; i < n; i++) out[o + i] = a[ai + i * sa] / b[bi + i * sb];
       return;
     case 'pow':
       for (let i = 0; i < n; i++) out[o + i] = a[ai + i * sa] ** b[bi + i * sb];
@@ -185,7 +195,8 @@ export function where(
 export function cast(x: TypedArray, dtype: DType): TypedArray {
   const y = allocate(dtype, x.length);
   if (dtype === 'bool') {
-    for (let i = 0; i < x.length; i++) y[i] = x[i] ? 1 : 0;
+    // Any non-zero value, NaN included, is true.
+    for (let i = 0; i < x.length; i++) y[i] = x[i] !== 0 ? 1 : 0;
   } else if (dtype === 'int32') {
     // Truncation toward zero, as a C cast and TensorFlow's cast do.
     for (let i = 0; i < x.length; i++) y[i] = Math.trunc(x[i]);

@@ -1,14 +1,15 @@
-import type {
-  AdamHyper,
-  Backend,
-  Conv2DInfo,
-  ConvGrads,
-  Epilogue,
-  FusedActivation,
-  GradRequest,
-  MatMulInfo,
-  Pool2DInfo,
-  SgdHyper,
+import {
+  type AdamHyper,
+  type Backend,
+  type Conv2DInfo,
+  type ConvGrads,
+  type Epilogue,
+  FUSED_ACTIVATIONS,
+  type FusedActivation,
+  type GradRequest,
+  type MatMulInfo,
+  type Pool2DInfo,
+  type SgdHyper,
 } from '../backend.js';
 import { jsBackend } from '../js/index.js';
 import type { TypedArray } from '../storage.js';
@@ -21,7 +22,6 @@ const PARALLEL_MACS = 1 << 24;
 // Below this many elements a pass over memory (pooling, epilogues, optimizer updates) stays on
 // the calling thread, for the same reason.
 const PARALLEL_ELEMENTS = 1 << 17;
-const ACTIVATION_CODES: readonly FusedActivation[] = ['linear', 'relu', 'sigmoid', 'tanh'];
 // Filters with at most this many taps (kH·kW·inC) convolve directly rather than by im2col + GEMM.
 const DIRECT_CONV_TAPS = 64;
 // Rows of an im2col matrix are built this many floats at a time, so memory stays bounded.
@@ -38,30 +38,39 @@ const IM2COL_FLOATS = 1 << 22;
 export function createWasmBackend(rt: Runtime): Backend {
   const k = rt.exports;
 
-  /** C (m × n) = op(A) · op(B) for operands already in wasm memory; B may come pre-packed. */
+  /**
+   * C (m × n) = op(A) · packed op(B), operands in wasm memory. The threads' scratch is the
+   * runtime's, reserved once, so a call with many products (a batch, im2col chunks) does not
+   * grow the arena per product.
+   */
   function gemm(
     a: number,
-    b: number | { packed: number },
+    packed: number,
     c: number,
     m: number,
     kk: number,
     n: number,
     transA: boolean,
-    transB: boolean,
     accumulate = false,
-  ): void {
-    const packed = typeof b === 'number' ? pack(b, kk, n, transB) : b.packed;
+  ) {
     const parallel = m * kk * n >= PARALLEL_MACS;
-    const threads = parallel ? rt.threads : 1;
-    const stride = Math.ceil(k.gemmThreadScratchBytes(m, n, threads) / 16) * 16;
-    const scratch = rt.alloc(stride * threads);
-    rt.run('gemmThread', [a, packed, c, m, kk, n, +transA, +accumulate, scratch, stride], parallel);
+    rt.run(
+      'gemmThread',
+      [a, packed, c, m, kk, n, +transA, +accumulate, rt.gemmScratch, rt.gemmScratchStride],
+      parallel,
+    );
   }
 
-  function pack(b: number, kk: number, n: number, transB: boolean): number {
-    const packed = rt.alloc(k.packedBBytes(kk, n));
-    rt.run('packBThread', [b, kk, n, +transB, packed], kk * n >= PARALLEL_ELEMENTS);
-    return packed;
+  /** Packs op(B) (k × n) into `dst`, or into new arena memory. */
+  function pack(
+    b: number,
+    kk: number,
+    n: number,
+    transB: boolean,
+    dst = rt.alloc(k.packedBBytes(kk, n)),
+  ): number {
+    rt.run('packBThread', [b, kk, n, +transB, dst], kk * n >= PARALLEL_ELEMENTS);
+    return dst;
   }
 
   /** Applies y = activation(z + bias) to rows × n values at z, in wasm memory. */
@@ -70,10 +79,14 @@ export function createWasmBackend(rt: Runtime): Backend {
     const bias = e.bias instanceof Float32Array ? rt.copyIn(e.bias) : 0;
     rt.run(
       'epilogueThread',
-      [z, bias, rows, n, ACTIVATION_CODES.indexOf(e.activation)],
+      [z, bias, rows, n, FUSED_ACTIVATIONS.indexOf(e.activation)],
       rows * n >= PARALLEL_ELEMENTS,
     );
   }
+
+  /** Convolutions with nothing to compute go to the js backend rather than the kernels' loops. */
+  const empty = (info: Conv2DInfo) =>
+    info.batch * info.outH * info.outW * info.outC * info.inC * info.kH * info.kW === 0;
 
   /** Whole images per im2col chunk, so that col2im threads never share a pixel. */
   function chunks(info: Conv2DInfo): { images: number; rows: number; width: number } {
@@ -147,7 +160,7 @@ export function createWasmBackend(rt: Runtime): Backend {
     const cols = rt.alloc(maxRows * width * 4);
     forEachChunk(info, (_image0, _images, row0, rows) => {
       rt.run('im2colThread', [px, cols, geo, row0, rows]);
-      gemm(cols, { packed }, py + row0 * info.outC * 4, rows, width, info.outC, false, false);
+      gemm(cols, packed, py + row0 * info.outC * 4, rows, width, info.outC, false);
     });
     return py;
   }
@@ -171,7 +184,7 @@ export function createWasmBackend(rt: Runtime): Backend {
     const partials = withBias ? rt.alloc(threads * n * 4) : 0;
     rt.run(
       'epilogueGradThread',
-      [pdz, py, pdz, rows, n, ACTIVATION_CODES.indexOf(activation), partials],
+      [pdz, py, pdz, rows, n, FUSED_ACTIVATIONS.indexOf(activation), partials],
       parallel,
     );
     if (!withBias) return null;
@@ -196,11 +209,13 @@ export function createWasmBackend(rt: Runtime): Backend {
     let dx: TypedArray | null = null;
     if (want.filter) {
       const px = rt.copyIn(x as Float32Array);
-      const pdf = rt.alloc(width * info.outC * 4);
-      // dW (width × outC) = colsᵀ · dz, summed over chunks.
-      forEachChunk(info, (image0, _images, row0, rows) => {
+      // dW (width × outC) = colsᵀ · dz, summed over chunks; zeroed first in case there are none.
+      const pdf = rt.zeros(width * info.outC);
+      const packed = rt.alloc(k.packedBBytes(maxRows, info.outC));
+      forEachChunk(info, (_image0, _images, row0, rows) => {
         rt.run('im2colThread', [px, cols, geo, row0, rows]);
-        gemm(cols, pdz + row0 * info.outC * 4, pdf, width, rows, info.outC, true, false, image0 > 0);
+        pack(pdz + row0 * info.outC * 4, rows, info.outC, false, packed);
+        gemm(cols, packed, pdf, width, rows, info.outC, true, true);
       });
       dFilter = rt.copyOut(pdf, width * info.outC);
     }
@@ -210,7 +225,7 @@ export function createWasmBackend(rt: Runtime): Backend {
       const inputSize = info.batch * info.inH * info.inW * info.inC;
       const pdx = rt.zeros(inputSize);
       forEachChunk(info, (image0, images, row0, rows) => {
-        gemm(pdz + row0 * info.outC * 4, { packed }, cols, rows, info.outC, width, false, true);
+        gemm(pdz + row0 * info.outC * 4, packed, cols, rows, info.outC, width, false);
         rt.run('col2imThread', [cols, pdx, geo, image0, images]);
       });
       dx = rt.copyOut(pdx, inputSize);
@@ -230,26 +245,20 @@ export function createWasmBackend(rt: Runtime): Backend {
       const pa = rt.copyIn(a);
       const pb = rt.copyIn(b);
       const pc = rt.alloc(batch * m * n * 4);
-      const shared = bBatchStride === 0 ? { packed: pack(pb, kk, n, transposeB) } : null;
+      // One packed buffer for the whole batch: packed once when B is shared, else refilled.
+      const packed = pack(pb, kk, n, transposeB);
       for (let t = 0; t < batch; t++) {
-        gemm(
-          pa + t * aBatchStride * 4,
-          shared ?? pb + t * bBatchStride * 4,
-          pc + t * m * n * 4,
-          m,
-          kk,
-          n,
-          transposeA,
-          transposeB,
-        );
+        if (t > 0 && bBatchStride !== 0) pack(pb + t * bBatchStride * 4, kk, n, transposeB, packed);
+        gemm(pa + t * aBatchStride * 4, packed, pc + t * m * n * 4, m, kk, n, transposeA);
       }
       epilogue(pc, batch * m, n, fused);
       return rt.copyOut(pc, batch * m * n);
     },
 
     conv2d(x: TypedArray, filter: TypedArray, info: Conv2DInfo, fused?: Epilogue): TypedArray {
-      if (!(x instanceof Float32Array && filter instanceof Float32Array))
+      if (!(x instanceof Float32Array && filter instanceof Float32Array) || empty(info)) {
         return jsBackend.conv2d(x, filter, info, fused);
+      }
       rt.reset();
       const size = info.batch * info.outH * info.outW * info.outC;
       const py = convolve(rt.copyIn(x), rt.copyIn(filter), info);
@@ -266,7 +275,10 @@ export function createWasmBackend(rt: Runtime): Backend {
       activation: FusedActivation,
       want: GradRequest,
     ): ConvGrads {
-      if (!(x instanceof Float32Array && filter instanceof Float32Array && dy instanceof Float32Array)) {
+      if (
+        !(x instanceof Float32Array && filter instanceof Float32Array && dy instanceof Float32Array) ||
+        empty(info)
+      ) {
         return jsBackend.conv2dBackward(x, filter, dy, y, info, activation, want);
       }
       rt.reset();
@@ -282,7 +294,11 @@ export function createWasmBackend(rt: Runtime): Backend {
       pool: Pool2DInfo,
       fused?: Epilogue,
     ): { y: TypedArray; argmax: Int32Array } {
-      if (!(x instanceof Float32Array && filter instanceof Float32Array)) {
+      if (
+        !(x instanceof Float32Array && filter instanceof Float32Array) ||
+        empty(conv) ||
+        outputSize(pool) === 0
+      ) {
         return jsBackend.conv2dMaxPool(x, filter, conv, pool, fused);
       }
       rt.reset();
@@ -292,7 +308,7 @@ export function createWasmBackend(rt: Runtime): Backend {
       if (conv.outC % 16 === 0 && conv.kH * conv.kW * conv.inC <= DIRECT_CONV_TAPS) {
         // Small filters: the fused direct kernel, which also applies the bias and activation.
         const bias = fused?.bias instanceof Float32Array ? rt.copyIn(fused.bias) : 0;
-        const activation = ACTIVATION_CODES.indexOf(fused?.activation ?? 'linear');
+        const activation = FUSED_ACTIVATIONS.indexOf(fused?.activation ?? 'linear');
         const args = [
           rt.copyIn(x),
           rt.copyIn(filter),
@@ -323,7 +339,11 @@ export function createWasmBackend(rt: Runtime): Backend {
       activation: FusedActivation,
       want: GradRequest,
     ): ConvGrads {
-      if (!(x instanceof Float32Array && filter instanceof Float32Array && dy instanceof Float32Array)) {
+      if (
+        !(x instanceof Float32Array && filter instanceof Float32Array && dy instanceof Float32Array) ||
+        empty(conv) ||
+        dy.length === 0
+      ) {
         return jsBackend.conv2dMaxPoolBackward(x, filter, dy, y, argmax, conv, pool, activation, want);
       }
       rt.reset();

@@ -7,7 +7,7 @@ export interface KernelExports {
   packBThread(...args: number[]): void;
   packedBBytes(k: number, n: number): number;
   gemmThread(...args: number[]): void;
-  gemmThreadScratchBytes(m: number, n: number, threads: number): number;
+  gemmScratchBytes(): number;
   im2colThread(...args: number[]): void;
   col2imThread(...args: number[]): void;
   epilogueThread(...args: number[]): void;
@@ -39,7 +39,6 @@ type ParallelKernel =
 const PAGE = 65536;
 const MAX_PAGES = 32768; // 2 GiB: the memory's declared maximum (see the build script).
 const HEAP_START = PAGE; // Keep address 0 and its neighbours unused.
-const SPINS = 20000;
 // The control block shared with the workers: int32 fields, then the job's arguments as float64,
 // then room for a failing worker's message.
 const LAYOUT = {
@@ -54,6 +53,8 @@ const LAYOUT = {
   maxArgs: 16,
   messageOffset: 24 + 8 * 16,
   messageBytes: 512,
+  // Iterations a thread spins on the control block before sleeping in Atomics.wait (tens of µs).
+  spins: 20000,
 };
 
 /**
@@ -72,6 +73,11 @@ export class Runtime {
   #f32: Float32Array;
   #i32: Int32Array;
   #top = HEAP_START;
+  /** Where each thread's GEMM scratch starts (thread t at gemmScratch + t · gemmScratchStride). */
+  readonly gemmScratch = HEAP_START;
+  readonly gemmScratchStride: number;
+  /** The arena's start: everything below it is reserved for the runtime's life. */
+  readonly #arena: number;
   readonly #state: Int32Array;
   readonly #args: Float64Array;
   readonly #message: Uint8Array;
@@ -87,6 +93,9 @@ export class Runtime {
     this.#f32 = new Float32Array(this.#memory.buffer);
     this.#i32 = new Int32Array(this.#memory.buffer);
     this.threads = threads;
+    this.gemmScratchStride = Math.ceil(this.exports.gemmScratchBytes() / 16) * 16;
+    this.alloc(this.gemmScratchStride * threads);
+    this.#arena = this.#top;
     const control = new SharedArrayBuffer(LAYOUT.messageOffset + LAYOUT.messageBytes);
     this.#state = new Int32Array(control, 0, LAYOUT.ints);
     this.#args = new Float64Array(control, LAYOUT.argsOffset, LAYOUT.maxArgs);
@@ -113,7 +122,7 @@ export class Runtime {
 
   /** Frees every allocation of the previous call. */
   reset(): void {
-    this.#top = HEAP_START;
+    this.#top = this.#arena;
   }
 
   /** True once every worker has started and takes its share of parallel jobs. */
@@ -178,7 +187,10 @@ export class Runtime {
       return;
     }
     if (Atomics.load(state, LAYOUT.ready) < this.#workers.length) {
-      // Workers still starting (or unable to): never block on them; do every share here.
+      if (Atomics.load(state, LAYOUT.failed) !== 0) {
+        throw new Error(`wasm: a worker thread could not start (${this.#failure()}); set DEEPLINE_THREADS=1`);
+      }
+      // Workers still starting: never block on them; do every share here.
       for (let t = 0; t < this.threads; t++) fn(...args, t, this.threads);
       return;
     }
@@ -197,16 +209,18 @@ export class Runtime {
     }
     // The workers' shares end about when ours does: spin a little before sleeping. Wait even if
     // our share threw, so that no worker is still writing when the caller goes on.
-    for (let spin = 0; spin < SPINS && Atomics.load(state, pending) !== 0; spin++);
+    for (let spin = 0; spin < LAYOUT.spins && Atomics.load(state, pending) !== 0; spin++);
     for (let left = Atomics.load(state, pending); left !== 0; left = Atomics.load(state, pending)) {
       Atomics.wait(state, pending, left);
     }
     const workerFailed = Atomics.exchange(state, failed, 0) !== 0;
     if (own !== null) throw own;
-    if (workerFailed) {
-      const text = new TextDecoder().decode(this.#message.slice()).replace(/\0+$/, '');
-      throw new Error(`wasm kernel ${kernel} failed on a worker thread (${text})`);
-    }
+    if (workerFailed) throw new Error(`wasm kernel ${kernel} failed on a worker thread (${this.#failure()})`);
+  }
+
+  /** The message a failing worker left in the control block. */
+  #failure(): string {
+    return new TextDecoder().decode(this.#message.slice()).replace(/\0+$/, '');
   }
 }
 

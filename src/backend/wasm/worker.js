@@ -11,19 +11,6 @@ const { module, memory, control, index, count, layout } = workerData;
 const state = new Int32Array(control, 0, layout.ints);
 const args = new Float64Array(control, layout.argsOffset, layout.maxArgs);
 const message = new Uint8Array(control, layout.messageOffset, layout.messageBytes);
-const SPINS = 20000;
-
-let kernels = {};
-let names = [];
-let startError = null;
-try {
-  kernels = new WebAssembly.Instance(module, { env: { memory } }).exports;
-  names = Object.keys(kernels);
-  // Until every worker has said so, the caller runs all the shares itself.
-  Atomics.add(state, layout.ready, 1);
-} catch (error) {
-  startError = error;
-}
 
 function report(error) {
   if (Atomics.compareExchange(state, layout.failed, 0, 1) !== 0) return;
@@ -34,17 +21,29 @@ function report(error) {
   message.set(text);
 }
 
-let seen = 0;
-for (;;) {
-  for (let spin = 0; spin < SPINS && Atomics.load(state, layout.generation) === seen; spin++);
-  Atomics.wait(state, layout.generation, seen);
-  seen = Atomics.load(state, layout.generation);
-  try {
-    if (startError) throw startError;
-    kernels[names[state[layout.kernel]]](...args.subarray(0, state[layout.argc]), index, count);
-  } catch (error) {
-    report(error);
-  } finally {
-    if (Atomics.sub(state, layout.pending, 1) === 1) Atomics.notify(state, layout.pending);
+let kernels;
+try {
+  kernels = new WebAssembly.Instance(module, { env: { memory } }).exports;
+} catch (error) {
+  // Never counted as ready, so no job is ever sent here; the caller raises this message.
+  report(error);
+}
+
+if (kernels) {
+  const names = Object.keys(kernels);
+  // Until every worker has said so, the caller runs all the shares itself.
+  Atomics.add(state, layout.ready, 1);
+  let seen = 0;
+  for (;;) {
+    for (let spin = 0; spin < layout.spins && Atomics.load(state, layout.generation) === seen; spin++);
+    Atomics.wait(state, layout.generation, seen);
+    seen = Atomics.load(state, layout.generation);
+    try {
+      kernels[names[state[layout.kernel]]](...args.subarray(0, state[layout.argc]), index, count);
+    } catch (error) {
+      report(error);
+    } finally {
+      if (Atomics.sub(state, layout.pending, 1) === 1) Atomics.notify(state, layout.pending);
+    }
   }
 }

@@ -3,15 +3,16 @@
 // The classic structure (Goto; BLIS): B is packed once into panels of NR columns, each thread
 // packs its rows of A into panels of MR rows per block of KC, and a register-blocked MR × NR
 // micro-kernel multiplies one A panel by one B panel. The loop over A panels is innermost, so a
-// KC × NR slice of B (16 KiB) stays in L1 while the thread's A block streams from L2.
+// KC × NR slice of B (16 KiB) stays in L1 while an MC × KC block of A (256 KiB) streams from L2.
 
 const MR = 4;
 const NR = 16;
 const KC = 256;
+const MC = 256;
 
-/** Bytes of scratch that gemmBlock needs for `rows` rows. */
-export function gemmScratchBytes(rows: i32): i32 {
-  return ((rows + MR - 1) / MR) * MR * KC * 4 + MR * NR * 4;
+/** Bytes of scratch that each thread's gemmBlock needs: one packed MC × KC block of A and a tile. */
+export function gemmScratchBytes(): i32 {
+  return MC * KC * 4 + MR * NR * 4;
 }
 
 /** Bytes that packBThread writes for a k × n op(B). */
@@ -109,7 +110,7 @@ function packA(a: usize, m: i32, k: i32, transA: i32, r0: i32, r1: i32, pc: i32,
 /**
  * Computes the block rows [r0, r1) × column panels [jp0, jp1) of C from a B packed by packBThread,
  * adding to C's previous contents when `accumulate` is set. Threads call it on disjoint blocks,
- * each with its own scratch of gemmScratchBytes(r1 − r0) bytes.
+ * each with its own scratch of gemmScratchBytes() bytes.
  */
 export function gemmBlock(
   a: usize,
@@ -126,7 +127,7 @@ export function gemmBlock(
   jp1: i32,
   scratch: usize,
 ): void {
-  const tile = scratch + (<usize>(((r1 - r0 + MR - 1) / MR) * MR * KC) << 2);
+  const tile = scratch + (<usize>(MC * KC) << 2);
   if (k == 0) {
     if (accumulate) return;
     for (let i = r0; i < r1; i++) {
@@ -136,14 +137,17 @@ export function gemmBlock(
   }
   for (let pc = 0; pc < k; pc += KC) {
     const kc = min(KC, k - pc);
-    packA(a, m, k, transA, r0, r1, pc, kc, scratch);
-    for (let jp = jp0; jp < jp1; jp++) {
-      const pb = packedB + ((<usize>jp * <usize>k * NR + <usize>pc * NR) << 2);
-      const cols = min(NR, n - jp * NR);
-      for (let i0 = r0; i0 < r1; i0 += MR) {
-        const pa = scratch + (<usize>((i0 - r0) * kc) << 2);
-        const cTile = c + ((<usize>i0 * <usize>n + <usize>(jp * NR)) << 2);
-        micro(pa, pb, kc, cTile, n, min(MR, r1 - i0), cols, pc > 0 || accumulate != 0, tile);
+    for (let ic = r0; ic < r1; ic += MC) {
+      const ie = min(r1, ic + MC);
+      packA(a, m, k, transA, ic, ie, pc, kc, scratch);
+      for (let jp = jp0; jp < jp1; jp++) {
+        const pb = packedB + ((<usize>jp * <usize>k * NR + <usize>pc * NR) << 2);
+        const cols = min(NR, n - jp * NR);
+        for (let i0 = ic; i0 < ie; i0 += MR) {
+          const pa = scratch + (<usize>((i0 - ic) * kc) << 2);
+          const cTile = c + ((<usize>i0 * <usize>n + <usize>(jp * NR)) << 2);
+          micro(pa, pb, kc, cTile, n, min(MR, ie - i0), cols, pc > 0 || accumulate != 0, tile);
+        }
       }
     }
   }
@@ -194,11 +198,6 @@ function splitsRows(m: i32, n: i32, threads: i32): bool {
 
 function rowBand(m: i32, threads: i32): i32 {
   return (((m + threads - 1) / threads + MR - 1) / MR) * MR;
-}
-
-/** Scratch bytes each thread needs for gemmThread. */
-export function gemmThreadScratchBytes(m: i32, n: i32, threads: i32): i32 {
-  return gemmScratchBytes(splitsRows(m, n, threads) ? min(m, rowBand(m, threads)) : m);
 }
 
 // @ts-ignore: decorator (AssemblyScript)

@@ -1,7 +1,7 @@
 // The kernels of the wasm backend. Pointers are byte offsets into the shared memory that the
 // JavaScript side manages; no kernel allocates. Functions ending in `Thread` take the thread's
 // index and the thread count as their last two arguments and do that thread's share.
-export { gemmThread, gemmThreadScratchBytes, packBThread, packedBBytes } from './gemm';
+export { gemmScratchBytes, gemmThread, packBThread, packedBBytes } from './gemm';
 export { col2imThread, im2colThread } from './conv';
 export { simdPeak } from './peak';
 export { epilogueGradThread, epilogueThread, zeroThread } from './epilogue';
