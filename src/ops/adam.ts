@@ -3,7 +3,7 @@ import { type AdamHyper, backend } from '../backend/index.js';
 import type { Tensor } from '../tensor/tensor.js';
 
 /**
- * One Adam step for one parameter as a single fused pass (the optimizers are built on it):
+ * One Adam step for one parameter as a single fused pass, for the optimizers of the model API:
  * returns the new parameter and moments. `learningRate` must already include the bias
  * correction for this step. Not differentiable.
  */

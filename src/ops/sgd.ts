@@ -3,7 +3,7 @@ import { backend, type SgdHyper } from '../backend/index.js';
 import type { Tensor } from '../tensor/tensor.js';
 
 /**
- * One SGD step for one parameter as a single fused pass (the optimizers are built on it):
+ * One SGD step for one parameter as a single fused pass, for the optimizers of the model API:
  * returns the new parameter and, with momentum, the new velocity. Not differentiable.
  */
 export function sgdUpdate(
