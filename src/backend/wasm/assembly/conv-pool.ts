@@ -4,6 +4,7 @@
 // convolution output is ever written.
 
 import { at, ConvGeometry, PoolGeometry } from './geometry';
+import { sigmoid4 } from './math';
 
 // @ts-ignore: decorator (AssemblyScript)
 @inline
@@ -15,22 +16,17 @@ function better(v: v128, best: v128, index: v128): v128 {
   );
 }
 
-function squash(z: f32, activation: i32): f32 {
-  if (activation == 3) return Mathf.tanh(z);
-  const e = Mathf.exp(-Mathf.abs(z));
-  return z >= 0 ? 1 / (1 + e) : e / (1 + e);
-}
-
 // @ts-ignore: decorator (AssemblyScript)
 @inline
 function activate(v: v128, activation: i32): v128 {
   if (activation == 1) return f32x4.max(v, f32x4.splat(0));
-  if (activation < 2) return v;
-  // Sigmoid and tanh lane by lane: there is no SIMD exponential.
-  let out = f32x4.replace_lane(v, 0, squash(f32x4.extract_lane(v, 0), activation));
-  out = f32x4.replace_lane(out, 1, squash(f32x4.extract_lane(v, 1), activation));
-  out = f32x4.replace_lane(out, 2, squash(f32x4.extract_lane(v, 2), activation));
-  return f32x4.replace_lane(out, 3, squash(f32x4.extract_lane(v, 3), activation));
+  if (activation == 2) return sigmoid4(v);
+  if (activation < 3) return v;
+  // tanh lane by lane, for its precision near zero (see epilogue.ts).
+  let out = f32x4.replace_lane(v, 0, Mathf.tanh(f32x4.extract_lane(v, 0)));
+  out = f32x4.replace_lane(out, 1, Mathf.tanh(f32x4.extract_lane(v, 1)));
+  out = f32x4.replace_lane(out, 2, Mathf.tanh(f32x4.extract_lane(v, 2)));
+  return f32x4.replace_lane(out, 3, Mathf.tanh(f32x4.extract_lane(v, 3)));
 }
 
 /** outC must be a multiple of 16. bias is 0 when there is none; activation codes as in epilogue.ts. */

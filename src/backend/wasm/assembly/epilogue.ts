@@ -1,3 +1,5 @@
+import { sigmoid4 } from './math';
+
 // y = activation(z + bias) over rows of n values, in place. Activation codes follow the order of
 // FusedActivation: 0 linear, 1 relu, 2 sigmoid, 3 tanh. A bias pointer of 0 means no bias.
 
@@ -14,8 +16,10 @@ export function epilogueThread(z: usize, bias: usize, rows: i32, n: i32, activat
       let v = v128.load(at);
       if (bias) v = f32x4.add(v, v128.load(bias + (<usize>j << 2)));
       if (activation == 1) v = f32x4.max(v, zero);
+      else if (activation == 2) v = sigmoid4(v);
       v128.store(at, v);
     }
+    const tail = j;
     for (; j < n; j++) {
       const at = row + (<usize>j << 2);
       let v = load<f32>(at);
@@ -23,16 +27,16 @@ export function epilogueThread(z: usize, bias: usize, rows: i32, n: i32, activat
       if (activation == 1 && v < 0) v = 0;
       store<f32>(at, v);
     }
-    if (activation >= 2) {
-      for (let i = 0; i < n; i++) {
-        const at = row + (<usize>i << 2);
-        const v = load<f32>(at);
-        if (activation == 2) {
-          const e = Mathf.exp(-Mathf.abs(v));
-          store<f32>(at, v >= 0 ? 1 / (1 + e) : e / (1 + e));
-        } else {
-          store<f32>(at, Mathf.tanh(v));
-        }
+    // The scalar tail for sigmoid, and tanh everywhere: tanh through sigmoid would lose the
+    // relative precision of small values to cancellation.
+    for (let i = activation == 3 ? 0 : tail; i < n && activation >= 2; i++) {
+      const at = row + (<usize>i << 2);
+      const v = load<f32>(at);
+      if (activation == 2) {
+        const e = Mathf.exp(-Mathf.abs(v));
+        store<f32>(at, v >= 0 ? 1 / (1 + e) : e / (1 + e));
+      } else {
+        store<f32>(at, Mathf.tanh(v));
       }
     }
   }
