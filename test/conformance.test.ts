@@ -73,6 +73,18 @@ describe.each(fast)('the %s backend matches js', (backend) => {
       conforms(backend, () => [dl.matMul(a, b, { bias, activation }), dl.matMul(a, b, { activation })]);
     });
 
+    test('the fused sigmoid keeps relative precision element by element, down to tiny outputs', () => {
+      // Logits from −80 to 80 (sigmoid down to ≈ 1.8e-35), in rows of 8 (SIMD lanes) times the identity.
+      const z = dl.reshape(dl.arange(-80, 80, 0.0625), [320, 8]);
+      const identity = dl.oneHot(dl.arange(0, 8, 1, 'int32'), 8);
+      const fused = on(backend, () => dl.matMul(z, identity, { activation: 'sigmoid' }).data());
+      const reference = on('js', () => dl.sigmoid(z).data());
+      let worst = 0;
+      for (let i = 0; i < reference.length; i++)
+        worst = Math.max(worst, Math.abs(fused[i] - reference[i]) / reference[i]);
+      expect(worst).toBeLessThan(1e-6);
+    });
+
     test('batched, with a shared right-hand matrix and with broadcasting', () => {
       const a = randomNormal([3, 17, 33], { seed: 1 });
       const b = randomNormal([33, 20], { seed: 2 });
