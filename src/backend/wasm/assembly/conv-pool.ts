@@ -5,16 +5,7 @@
 
 import { at, ConvGeometry, PoolGeometry } from './geometry';
 import { sigmoid4 } from './math';
-
-// @ts-ignore: decorator (AssemblyScript)
-@inline
-function better(v: v128, best: v128, index: v128): v128 {
-  // Strictly larger (the first of ties wins), a NaN over a number, or the window's first position.
-  return v128.or(
-    v128.or(f32x4.gt(v, best), v128.andnot(f32x4.ne(v, v), f32x4.ne(best, best))),
-    i32x4.eq(index, i32x4.splat(-1)),
-  );
-}
+import { takes } from './pool';
 
 // @ts-ignore: decorator (AssemblyScript)
 @inline
@@ -113,16 +104,16 @@ export function convMaxPoolThread(
               }
             }
             const base = i32x4.add(i32x4.splat(((b * outH + oh) * outW + ow) * outC + cb), lanes);
-            let take = better(acc0, best0, index0);
+            let take = takes(acc0, best0, index0);
             best0 = v128.bitselect(acc0, best0, take);
             index0 = v128.bitselect(base, index0, take);
-            take = better(acc1, best1, index1);
+            take = takes(acc1, best1, index1);
             best1 = v128.bitselect(acc1, best1, take);
             index1 = v128.bitselect(i32x4.add(base, i32x4.splat(4)), index1, take);
-            take = better(acc2, best2, index2);
+            take = takes(acc2, best2, index2);
             best2 = v128.bitselect(acc2, best2, take);
             index2 = v128.bitselect(i32x4.add(base, i32x4.splat(8)), index2, take);
-            take = better(acc3, best3, index3);
+            take = takes(acc3, best3, index3);
             best3 = v128.bitselect(acc3, best3, take);
             index3 = v128.bitselect(i32x4.add(base, i32x4.splat(12)), index3, take);
           }

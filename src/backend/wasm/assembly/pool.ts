@@ -1,6 +1,20 @@
 // 2-D pooling in NHWC, four channels per SIMD lane group. Threads take bands of output rows (b, oh).
 import { at, PoolGeometry } from './geometry';
 
+/**
+ * Lanes where a window's next value replaces the best so far: strictly larger (the first of
+ * ties wins), a NaN over a number, or the window's first position (index still −1), so that
+ * an all −Infinity window still names one.
+ */
+// @ts-ignore: decorator (AssemblyScript)
+@inline
+export function takes(v: v128, best: v128, index: v128): v128 {
+  return v128.or(
+    v128.or(f32x4.gt(v, best), v128.andnot(f32x4.ne(v, v), f32x4.ne(best, best))),
+    i32x4.eq(index, i32x4.splat(-1)),
+  );
+}
+
 /** Largest value of each window and the flat input index it came from (the first of ties). */
 export function maxPoolThread(x: usize, y: usize, argmax: usize, geometry: usize, t: i32, threads: i32): void {
   const pool = changetype<PoolGeometry>(geometry);
@@ -36,9 +50,7 @@ export function maxPoolThread(x: usize, y: usize, argmax: usize, geometry: usize
             if (iw < 0 || iw >= inW) continue;
             const src = ((b * inH + ih) * inW + iw) * c + ch;
             const v = v128.load(x + at(src));
-            const better = v128.or(f32x4.gt(v, best), v128.andnot(f32x4.ne(v, v), f32x4.ne(best, best)));
-            // The first tap always wins, so that an all -Infinity window still names a position.
-            const take = v128.or(better, i32x4.eq(index, i32x4.splat(-1)));
+            const take = takes(v, best, index);
             best = v128.bitselect(v, best, take);
             index = v128.bitselect(i32x4.add(i32x4.splat(src), lanes), index, take);
           }
