@@ -105,6 +105,7 @@ console.log(
 console.log(
   `| ${peer.system} (train: ${peer.trainBackend}, infer: ${peer.inferBackend}) | ${round(peer.trainImagesPerSec)} | ${round(peer.inferImagesPerSec)} |`,
 );
+if (peer.wasmTrainError) console.log(`TF.js wasm could not train this model: ${peer.wasmTrainError}`);
 console.log(
   `Deepline ÷ TF.js: training ${(trainImagesPerSec / peer.trainImagesPerSec).toFixed(1)}×, inference ${(inferImagesPerSec / peer.inferImagesPerSec).toFixed(1)}×`,
 );
