@@ -21,20 +21,8 @@ export interface KernelExports {
   zeroThread(...args: number[]): void;
 }
 
-type ParallelKernel =
-  | 'packBThread'
-  | 'gemmThread'
-  | 'im2colThread'
-  | 'col2imThread'
-  | 'epilogueThread'
-  | 'epilogueGradThread'
-  | 'maxPoolThread'
-  | 'maxPoolBackwardThread'
-  | 'avgPoolThread'
-  | 'adamThread'
-  | 'sgdThread'
-  | 'convMaxPoolThread'
-  | 'zeroThread';
+/** The kernels that take a thread index and count as their last two arguments. */
+type ParallelKernel = Exclude<keyof KernelExports, 'packedBBytes' | 'gemmScratchBytes'>;
 
 const PAGE = 65536;
 const MAX_PAGES = 32768; // 2 GiB: the memory's declared maximum (see the build script).
