@@ -1,3 +1,5 @@
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import * as dl from 'deepline';
 import { expect, test } from 'vitest';
 import { loadRuntime } from '../src/backend/wasm/runtime.js';
@@ -36,4 +38,18 @@ test('a kernel that fails on a worker raises an error instead of hanging, and th
   rt.reset();
   const ok = rt.zeros(rows * n);
   expect(() => rt.run('epilogueThread', [ok, 0, rows, n, 1])).not.toThrow();
+});
+
+test('a bad DEEPLINE_THREADS is reported, and ops fall back to the js backend', () => {
+  const script =
+    "import * as dl from './src/index.ts'; console.log(dl.getBackend(), String(dl.add(dl.ones([2]), 1)));";
+  const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+    cwd: fileURLToPath(new URL('..', import.meta.url)),
+    env: { ...process.env, DEEPLINE_THREADS: 'many' },
+    encoding: 'utf8',
+  });
+  expect(child.stderr).toContain(
+    'deepline: the wasm backend could not start (DEEPLINE_THREADS is "many"; expected a whole number of threads, 1 or more)',
+  );
+  expect(child.stdout.trim()).toBe('js tensor([2., 2.], dtype=float32)');
 });

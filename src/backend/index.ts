@@ -35,6 +35,8 @@ try {
   active = wasm;
 } catch (error) {
   wasmUnavailable = (error as Error).message;
+  // Falling back is right, but a silent fall to the slow reference backend is not.
+  console.warn(`deepline: the wasm backend could not start (${wasmUnavailable}); using the js backend`);
 }
 
 /** The backend every op runs on. */

@@ -214,8 +214,15 @@ export class Runtime {
 
 /** Thread count: DEEPLINE_THREADS if set, otherwise one per available core. */
 export function threadCount(): number {
-  const requested = Number(process.env.DEEPLINE_THREADS);
-  return Number.isInteger(requested) && requested > 0 ? requested : availableParallelism();
+  const setting = process.env.DEEPLINE_THREADS;
+  if (setting === undefined || setting === '') return availableParallelism();
+  const requested = Number(setting);
+  if (!Number.isInteger(requested) || requested < 1) {
+    throw new Error(
+      `DEEPLINE_THREADS is ${JSON.stringify(setting)}; expected a whole number of threads, 1 or more`,
+    );
+  }
+  return requested;
 }
 
 /**
