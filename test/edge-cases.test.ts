@@ -1,18 +1,11 @@
 import * as dl from 'deepline';
 import { DeeplineError, type Tensor, tensor, ValueError } from 'deepline';
 import { describe, expect, test } from 'vitest';
+import { onBackend } from './helpers/backends.js';
 
 // Behaviour at the edges, checked on every backend: kinks, empty tensors, bad values.
 describe.each(dl.backendNames())('edge cases on the %s backend', (backend) => {
-  const on = <T>(f: () => T): T => {
-    const previous = dl.getBackend();
-    dl.setBackend(backend);
-    try {
-      return f();
-    } finally {
-      dl.setBackend(previous);
-    }
-  };
+  const on = <T>(f: () => T): T => onBackend(backend, f);
   const gradAt = (f: (x: Tensor) => Tensor, at: number[]) =>
     on(() =>
       Array.from(

@@ -2,13 +2,12 @@ import type { Tensor } from 'deepline';
 import * as dl from 'deepline';
 import { expect, test } from 'vitest';
 import { adamUpdate } from '../src/ops/adam.js';
+import { onBackend } from './helpers/backends.js';
 
 // The seed CNN's structure, scaled down, trained with Adam from one seed on every backend: the
 // first 20 steps' losses must agree within 1e-3, so switching backends never changes a result.
 function trainingCurve(backend: string): number[] {
-  const previous = dl.getBackend();
-  dl.setBackend(backend);
-  try {
+  return onBackend(backend, () => {
     dl.setSeed(2024);
     const x = dl.randomUniform([32, 12, 12, 1]);
     const labels = dl.randomUniform([32], { maxval: 10, dtype: 'int32' });
@@ -46,9 +45,7 @@ function trainingCurve(backend: string): number[] {
       });
     }
     return losses;
-  } finally {
-    dl.setBackend(previous);
-  }
+  });
 }
 
 test('every backend follows the js training curve for 20 steps', () => {

@@ -6,7 +6,7 @@ import type { Tensor } from '../tensor/tensor.js';
 /** A tensor, or a plain number that takes the dtype of the tensor it is combined with. */
 export type Operand = Tensor | number;
 
-export function asTensor(x: Operand, like?: Tensor): Tensor {
+function asTensor(x: Operand, like?: Tensor): Tensor {
   if (typeof x !== 'number') return x;
   const dtype = like?.dtype ?? 'float32';
   // An int tensor combined with a fraction must fail loudly, not truncate the fraction.

@@ -9,7 +9,7 @@ import { Tensor } from './tensor.js';
  * enough statistically for initializers, dropout and shuffling. Seeded through splitmix32 so
  * that nearby seeds give unrelated streams.
  */
-export class Rng {
+class Rng {
   #s = new Uint32Array(4);
   #spareNormal: number | null = null;
 
@@ -68,7 +68,7 @@ export function setSeed(seed: number): void {
 }
 
 /** The random stream used when no seed is given: an explicit seed gives a private stream. */
-export function rngFor(seed?: number): Rng {
+function rngFor(seed?: number): Rng {
   return seed === undefined ? global : new Rng(seed);
 }
 

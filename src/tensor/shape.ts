@@ -1,6 +1,6 @@
 import { messages, ShapeError } from './errors.js';
 
-export type Shape = readonly number[];
+type Shape = readonly number[];
 
 export { sizeOf as sizeOfShape } from '../backend/storage.js';
 

@@ -48,7 +48,7 @@ export function conv2d(x: TypedArray, filter: TypedArray, info: Conv2DInfo): Typ
   return fromDouble(acc, x);
 }
 
-export function conv2dBackpropInput(dy: TypedArray, filter: TypedArray, info: Conv2DInfo): TypedArray {
+function conv2dBackpropInput(dy: TypedArray, filter: TypedArray, info: Conv2DInfo): TypedArray {
   const { inC, outC } = info;
   const acc = new Float64Array(info.batch * info.inH * info.inW * inC);
   forEachTap(info, (xBase, fBase, yBase) => {
@@ -62,7 +62,7 @@ export function conv2dBackpropInput(dy: TypedArray, filter: TypedArray, info: Co
   return fromDouble(acc, dy);
 }
 
-export function conv2dBackpropFilter(x: TypedArray, dy: TypedArray, info: Conv2DInfo): TypedArray {
+function conv2dBackpropFilter(x: TypedArray, dy: TypedArray, info: Conv2DInfo): TypedArray {
   const { inC, outC } = info;
   const acc = new Float64Array(info.kH * info.kW * inC * outC);
   forEachTap(info, (xBase, fBase, yBase) => {

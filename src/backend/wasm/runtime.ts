@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 
 /** The exports of build/kernels.wasm (see assembly/index.ts). Pointers are byte offsets. */
-export interface KernelExports {
+interface KernelExports {
   packBThread(...args: number[]): void;
   packedBBytes(k: number, n: number): number;
   gemmThread(...args: number[]): void;
@@ -213,7 +213,7 @@ export class Runtime {
 }
 
 /** Thread count: DEEPLINE_THREADS if set, otherwise one per available core. */
-export function threadCount(): number {
+function threadCount(): number {
   const setting = process.env.DEEPLINE_THREADS;
   if (setting === undefined || setting === '') return availableParallelism();
   const requested = Number(setting);
