@@ -110,3 +110,34 @@ export {
   registerBackend,
   setBackend,
 } from './backend/index.js';
+
+// --- Models and layers (Keras's API) -------------------------------------------------------
+export { Model, model, type CompileOptions, type PredictOptions } from './train/model.js';
+export { Sequential, sequential } from './train/sequential.js';
+export type { FitOptions } from './train/fit.js';
+export type { BatchIterable, Data } from './train/batches.js';
+export { input, InputLayer, type InputConfig } from './nn/input.js';
+export { type CallContext, Layer, type LayerConfig, type Shape, SymbolicTensor } from './nn/layer.js';
+export { Variable } from './nn/variable.js';
+export type { Serialized } from './nn/serialize.js';
+export * as layers from './nn/layers/index.js';
+export * as initializers from './nn/initializers.js';
+export * as regularizers from './nn/regularizers.js';
+export { type ActivationName, activation } from './nn/activations.js';
+export type { Loss } from './nn/loss.js';
+export * as losses from './nn/losses.js';
+export type { Metric } from './metrics/metric.js';
+export * as metrics from './metrics/index.js';
+export type { Optimizer } from './optim/optimizer.js';
+export * as optimizers from './optim/index.js';
+
+// --- Training ------------------------------------------------------------------------------
+export { Callback, type Logs, type TrainingModel, type TrainingParams } from './train/callback.js';
+export * as callbacks from './train/callbacks/index.js';
+export { History } from './train/callbacks/history.js';
+export { loadModel, readModelJson } from './train/load.js';
+export { type ModelJson, saveModel } from './train/save.js';
+
+// --- Data ----------------------------------------------------------------------------------
+export { type IdxArray, parseIdx, readIdx } from './data/idx.js';
+export { type LoadMnistOptions, loadMnist, type Mnist, type MnistSplit } from './data/mnist.js';

@@ -91,6 +91,8 @@ export const messages = {
     'requiresGrad: can only be set on leaf tensors; call detach() first to make a leaf from a result',
   gradReturnedNonScalar: (name: string, shape: readonly number[]) =>
     `${name}: the function must return a scalar tensor, got shape ${fmt(shape)}`,
+  assignShape: (name: string, expected: readonly number[], got: readonly number[]) =>
+    `assign: variable '${name}' has shape ${fmt(expected)}, got a value of shape ${fmt(got)}`,
   gradArgument: (name: string, index: number) =>
     `${name}: argument ${index} is not a float tensor; every argument is differentiated`,
 };

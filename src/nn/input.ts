@@ -1,0 +1,44 @@
+import { ValueError } from '../tensor/errors.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { type CallContext, Layer, type Shape, SymbolicTensor } from './layer.js';
+
+export interface InputConfig {
+  /** The shape of one sample, without the batch dimension. */
+  shape: readonly number[];
+  name?: string;
+}
+
+/** The entry point of a functional model: it passes its tensor through. */
+export class InputLayer extends Layer {
+  readonly className = 'InputLayer';
+  readonly shape: readonly number[];
+
+  constructor(config: InputConfig) {
+    super({ name: config.name, inputShape: config.shape }, 'InputLayer');
+    if (!Array.isArray(config.shape) || config.shape.some((d) => !Number.isInteger(d) || d < 1)) {
+      throw new ValueError(
+        `input: shape is ${JSON.stringify(config.shape)}, expected an array of positive integers (one sample, no batch dimension)`,
+      );
+    }
+    this.shape = [...config.shape];
+    this.built = true;
+  }
+
+  call(inputs: Tensor | Tensor[], _context: CallContext): Tensor {
+    return inputs as Tensor;
+  }
+
+  computeOutputShape(inputShape: Shape | Shape[]): Shape {
+    return inputShape as Shape;
+  }
+
+  protected layerConfig(): Record<string, unknown> {
+    return { shape: this.shape };
+  }
+}
+
+/** A symbolic input for the functional API: `const x = input({shape: [784]})`. */
+export function input(config: InputConfig): SymbolicTensor {
+  const layer = new InputLayer(config);
+  return new SymbolicTensor([null, ...layer.shape], layer, []);
+}

@@ -1,0 +1,150 @@
+import { conv2d as conv2dOp } from '../../ops/conv2d.js';
+import { type Padding, type Pair, pair } from '../../ops/window.js';
+import { ShapeError, ValueError } from '../../tensor/errors.js';
+import type { Tensor } from '../../tensor/tensor.js';
+import { type ActivationName, activation, fusedActivation } from '../activations.js';
+import {
+  type CallContext,
+  type InitializerId,
+  Layer,
+  type LayerConfig,
+  type RegularizerId,
+  type Shape,
+  singleInput,
+  singleShape,
+} from '../layer.js';
+import { serializeId } from '../serialize.js';
+import type { Variable } from '../variable.js';
+import { windowOutput } from './window.js';
+
+export interface Conv2DConfig extends LayerConfig {
+  filters: number;
+  kernelSize: Pair;
+  strides?: Pair;
+  padding?: Padding;
+  dilationRate?: Pair;
+  activation?: ActivationName;
+  useBias?: boolean;
+  kernelInitializer?: InitializerId;
+  biasInitializer?: InitializerId;
+  kernelRegularizer?: RegularizerId;
+  biasRegularizer?: RegularizerId;
+}
+
+/** 2-D convolution over NHWC inputs (channels last, as Keras's default). */
+export class Conv2D extends Layer {
+  readonly className = 'Conv2D';
+  readonly filters: number;
+  readonly kernelSize: [number, number];
+  readonly strides: [number, number];
+  readonly padding: Padding;
+  readonly dilationRate: [number, number];
+  readonly activation: ActivationName;
+  readonly useBias: boolean;
+  readonly #config: Conv2DConfig;
+  kernel: Variable | null = null;
+  bias: Variable | null = null;
+
+  constructor(config: Conv2DConfig) {
+    super(config, 'Conv2D');
+    if (!Number.isInteger(config.filters) || config.filters < 1) {
+      throw new ValueError(
+        `${this.name}: filters is ${JSON.stringify(config.filters)}, expected a positive integer`,
+      );
+    }
+    this.filters = config.filters;
+    this.kernelSize = pair(this.name, 'kernelSize', config.kernelSize);
+    this.strides = pair(this.name, 'strides', config.strides ?? 1);
+    this.dilationRate = pair(this.name, 'dilationRate', config.dilationRate ?? 1);
+    this.padding = config.padding ?? 'valid';
+    if (this.padding !== 'valid' && this.padding !== 'same') {
+      throw new ValueError(
+        `${this.name}: padding is ${JSON.stringify(this.padding)}, expected 'valid' or 'same'`,
+      );
+    }
+    this.activation = config.activation ?? 'linear';
+    activation(this.activation);
+    this.useBias = config.useBias ?? true;
+    this.#config = config;
+  }
+
+  override build(inputShape: Shape | Shape[]): void {
+    const shape = singleShape(this.name, inputShape);
+    const channels = shape[3];
+    if (shape.length !== 4 || channels === null) {
+      throw new ShapeError(
+        `${this.name}: expected inputs of shape (batch, height, width, channels), got ${JSON.stringify(shape)}`,
+      );
+    }
+    const c = this.#config;
+    this.kernel = this.addWeight(
+      'kernel',
+      [...this.kernelSize, channels, this.filters],
+      c.kernelInitializer ?? 'glorotUniform',
+      {
+        regularizer: c.kernelRegularizer,
+      },
+    );
+    if (this.useBias) {
+      this.bias = this.addWeight('bias', [this.filters], c.biasInitializer ?? 'zeros', {
+        regularizer: c.biasRegularizer,
+      });
+    }
+  }
+
+  call(inputs: Tensor | Tensor[], context: CallContext): Tensor {
+    const x = singleInput(this.name, inputs);
+    const name = context.withoutActivation ? 'linear' : this.activation;
+    const fused = fusedActivation(name);
+    const y = conv2dOp(x, this.kernel!.value, {
+      strides: this.strides,
+      padding: this.padding,
+      dilations: this.dilationRate,
+      bias: this.bias?.value,
+      activation: fused ?? 'linear',
+    });
+    return fused === null ? activation(name)(y) : y;
+  }
+
+  computeOutputShape(inputShape: Shape | Shape[]): Shape {
+    const [batch, height, width] = singleShape(this.name, inputShape);
+    const span = (k: number, d: number) => (k - 1) * d + 1;
+    return [
+      batch,
+      windowOutput(
+        this.name,
+        height,
+        span(this.kernelSize[0], this.dilationRate[0]),
+        this.strides[0],
+        this.padding,
+      ),
+      windowOutput(
+        this.name,
+        width,
+        span(this.kernelSize[1], this.dilationRate[1]),
+        this.strides[1],
+        this.padding,
+      ),
+      this.filters,
+    ];
+  }
+
+  protected layerConfig(): Record<string, unknown> {
+    const c = this.#config;
+    return {
+      filters: this.filters,
+      kernelSize: this.kernelSize,
+      strides: this.strides,
+      padding: this.padding,
+      dilationRate: this.dilationRate,
+      activation: this.activation,
+      useBias: this.useBias,
+      kernelInitializer: serializeId(c.kernelInitializer ?? 'glorotUniform'),
+      biasInitializer: serializeId(c.biasInitializer ?? 'zeros'),
+      kernelRegularizer: serializeId(c.kernelRegularizer),
+      biasRegularizer: serializeId(c.biasRegularizer),
+    };
+  }
+}
+
+export const conv2d = (config: Conv2DConfig): Conv2D => new Conv2D(config);

@@ -1,0 +1,102 @@
+import { matMul } from '../../ops/matmul.js';
+import { ShapeError, ValueError } from '../../tensor/errors.js';
+import type { Tensor } from '../../tensor/tensor.js';
+import { type ActivationName, activation, fusedActivation } from '../activations.js';
+import {
+  type CallContext,
+  type InitializerId,
+  Layer,
+  type LayerConfig,
+  type RegularizerId,
+  type Shape,
+  singleInput,
+  singleShape,
+} from '../layer.js';
+import { serializeId } from '../serialize.js';
+import type { Variable } from '../variable.js';
+
+export interface DenseConfig extends LayerConfig {
+  units: number;
+  activation?: ActivationName;
+  useBias?: boolean;
+  kernelInitializer?: InitializerId;
+  biasInitializer?: InitializerId;
+  kernelRegularizer?: RegularizerId;
+  biasRegularizer?: RegularizerId;
+}
+
+/** activation(x · kernel + bias) over the last axis; bias and activation run inside the GEMM. */
+export class Dense extends Layer {
+  readonly className = 'Dense';
+  readonly units: number;
+  readonly activation: ActivationName;
+  readonly useBias: boolean;
+  readonly #config: DenseConfig;
+  kernel: Variable | null = null;
+  bias: Variable | null = null;
+
+  constructor(config: DenseConfig) {
+    super(config, 'Dense');
+    if (!Number.isInteger(config.units) || config.units < 1) {
+      throw new ValueError(
+        `${this.name}: units is ${JSON.stringify(config.units)}, expected a positive integer`,
+      );
+    }
+    this.units = config.units;
+    this.activation = config.activation ?? 'linear';
+    activation(this.activation);
+    this.useBias = config.useBias ?? true;
+    this.#config = config;
+  }
+
+  override build(inputShape: Shape | Shape[]): void {
+    const shape = singleShape(this.name, inputShape);
+    const inputDim = shape[shape.length - 1];
+    if (shape.length < 2 || inputDim === null) {
+      throw new ShapeError(
+        `${this.name}: expected inputs of shape (batch, …, features) with known features, got ${JSON.stringify(shape)}`,
+      );
+    }
+    this.kernel = this.addWeight(
+      'kernel',
+      [inputDim, this.units],
+      this.#config.kernelInitializer ?? 'glorotUniform',
+      {
+        regularizer: this.#config.kernelRegularizer,
+      },
+    );
+    if (this.useBias) {
+      this.bias = this.addWeight('bias', [this.units], this.#config.biasInitializer ?? 'zeros', {
+        regularizer: this.#config.biasRegularizer,
+      });
+    }
+  }
+
+  call(inputs: Tensor | Tensor[], context: CallContext): Tensor {
+    const x = singleInput(this.name, inputs);
+    const name = context.withoutActivation ? 'linear' : this.activation;
+    const fused = fusedActivation(name);
+    const y = matMul(x, this.kernel!.value, { bias: this.bias?.value, activation: fused ?? 'linear' });
+    return fused === null ? activation(name)(y) : y;
+  }
+
+  computeOutputShape(inputShape: Shape | Shape[]): Shape {
+    const shape = singleShape(this.name, inputShape);
+    return [...shape.slice(0, -1), this.units];
+  }
+
+  protected layerConfig(): Record<string, unknown> {
+    const c = this.#config;
+    return {
+      units: this.units,
+      activation: this.activation,
+      useBias: this.useBias,
+      kernelInitializer: serializeId(c.kernelInitializer ?? 'glorotUniform'),
+      biasInitializer: serializeId(c.biasInitializer ?? 'zeros'),
+      kernelRegularizer: serializeId(c.kernelRegularizer),
+      biasRegularizer: serializeId(c.biasRegularizer),
+    };
+  }
+}
+
+export const dense = (config: DenseConfig): Dense => new Dense(config);

@@ -1,0 +1,143 @@
+import type { TypedArray } from '../backend/index.js';
+import { gather } from '../ops/gather.js';
+import { reshape } from '../ops/reshape.js';
+import { tensor } from '../tensor/creation.js';
+import { ShapeError, ValueError } from '../tensor/errors.js';
+import { randomUniform } from '../tensor/random.js';
+import { Tensor } from '../tensor/tensor.js';
+
+/** What fit, evaluate and predict take as x or y: a tensor, a typed array, or one per input. */
+export type Data = Tensor | TypedArray | readonly (Tensor | TypedArray)[];
+
+/** One batch: a tensor per model input and per output, and optional per-sample weights. */
+export interface Batch {
+  xs: Tensor[];
+  ys: Tensor[];
+  sampleWeight?: Tensor;
+}
+
+/**
+ * A source of batches that is iterated once per epoch, such as the data pipeline's Dataset.
+ * Each element is `{x, y}` (or `{xs, ys}`) or `[x, y]`, already batched.
+ */
+export type BatchIterable = AsyncIterable<unknown> | Iterable<unknown>;
+
+export function isBatchIterable(value: unknown): value is BatchIterable {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    !(value instanceof Tensor) &&
+    !ArrayBuffer.isView(value) &&
+    !Array.isArray(value) &&
+    (Symbol.asyncIterator in value || Symbol.iterator in value)
+  );
+}
+
+/** Reads one element of a batch iterable as a Batch, or says what it should have been. */
+export function toBatch(element: unknown, where: string): Batch {
+  const list = (v: unknown) => (Array.isArray(v) ? v : v === undefined ? [] : [v]) as Tensor[];
+  let xs: Tensor[];
+  let ys: Tensor[];
+  if (Array.isArray(element) && element.length === 2) {
+    xs = list(element[0]);
+    ys = list(element[1]);
+  } else if (typeof element === 'object' && element !== null) {
+    const e = element as Record<string, unknown>;
+    xs = list(e.xs ?? e.x);
+    ys = list(e.ys ?? e.y);
+  } else {
+    xs = [];
+    ys = [];
+  }
+  if (xs.length === 0 || ![...xs, ...ys].every((t) => t instanceof Tensor)) {
+    throw new ValueError(
+      `${where}: each batch must be {x, y} or [x, y] of tensors, got ${describe(element)}`,
+    );
+  }
+  return { xs, ys };
+}
+
+function describe(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value);
+  return Array.isArray(value)
+    ? `an array of ${value.length}`
+    : `an object with keys ${Object.keys(value).join(', ')}`;
+}
+
+/**
+ * Turns x or y into one tensor per model input (or output). A typed array is one sample after
+ * another; `sampleShapes` says how to cut it.
+ */
+export function toTensors(
+  data: Data,
+  sampleShapes: readonly (readonly (number | null)[])[],
+  what: string,
+): Tensor[] {
+  const list = Array.isArray(data) ? data : [data as Tensor | TypedArray];
+  if (list.length !== sampleShapes.length) {
+    throw new ValueError(`${what}: the model has ${sampleShapes.length} of them, got ${list.length}`);
+  }
+  return list.map((item, i) => {
+    if (item instanceof Tensor) return item;
+    const shape = sampleShapes[i];
+    if (shape.some((d) => d === null)) {
+      throw new ValueError(
+        `${what}: a typed array needs a model whose shape is known; pass a tensor instead`,
+      );
+    }
+    return reshape(tensor(item as TypedArray), [-1, ...(shape as number[])]);
+  });
+}
+
+/** The number of samples, which must agree across every tensor. */
+export function sampleCount(tensors: readonly Tensor[], what: string): number {
+  const counts = tensors.map((t) => t.shape[0]);
+  if (tensors.some((t) => t.rank === 0) || counts.some((n) => n !== counts[0])) {
+    throw new ShapeError(
+      `${what}: every array needs the same number of samples in its first dimension, got shapes ${tensors
+        .map((t) => `[${t.shape.join(', ')}]`)
+        .join(' and ')}`,
+    );
+  }
+  return counts[0];
+}
+
+/** Samples [begin, end) of each tensor, in order. */
+export function takeRange(tensors: readonly Tensor[], begin: number, end: number): Tensor[] {
+  const indices = tensor(Int32Array.from({ length: end - begin }, (_, i) => begin + i));
+  return tensors.map((t) => gather(t, indices));
+}
+
+/**
+ * Batches of in-memory tensors, reshuffled each epoch from the global random stream: only one
+ * batch is copied at a time, never the whole set.
+ */
+export function* tensorBatches(
+  xs: readonly Tensor[],
+  ys: readonly Tensor[],
+  batchSize: number,
+  shuffle: boolean,
+  sampleWeight?: Tensor,
+): Generator<Batch> {
+  const n = sampleCount([...xs, ...ys], 'fit');
+  const order = shuffle ? permutation(n) : Int32Array.from({ length: n }, (_, i) => i);
+  for (let begin = 0; begin < n; begin += batchSize) {
+    const indices = tensor(order.subarray(begin, Math.min(n, begin + batchSize)));
+    yield {
+      xs: xs.map((t) => gather(t, indices)),
+      ys: ys.map((t) => gather(t, indices)),
+      sampleWeight: sampleWeight && gather(sampleWeight, indices),
+    };
+  }
+}
+
+/** A uniformly random order of 0…n−1 (Fisher–Yates), drawn from the seeded global stream. */
+function permutation(n: number): Int32Array {
+  const order = Int32Array.from({ length: n }, (_, i) => i);
+  const draws = randomUniform([Math.max(n - 1, 1)]).values;
+  for (let i = n - 1; i > 0; i--) {
+    const j = Math.floor(draws[n - 1 - i] * (i + 1));
+    [order[i], order[j]] = [order[j], order[i]];
+  }
+  return order;
+}
