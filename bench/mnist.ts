@@ -7,9 +7,8 @@
 import { parseArgs } from 'node:util';
 import { backend } from '../src/backend/index.js';
 import * as dl from '../src/index.js';
-import { loadMnist } from './mnist-data.js';
 import { runPeer } from './peer-tfjs.js';
-import { adamTrainer, seedCnn, seedMlp } from './seed-models.js';
+import { seedModel } from './seed-models.js';
 import { machine } from './timing.js';
 
 const { values } = parseArgs({
@@ -29,7 +28,12 @@ const batchSize = Number(values.batch);
 const peerSteps = Number(values['peer-steps'] ?? (model === 'cnn' ? 3 : steps));
 const threads = Number(process.env.DEEPLINE_THREADS) || (await import('node:os')).availableParallelism();
 
-const data = loadMnist('train');
+const { train: mnist } = await dl.loadMnist();
+const data = {
+  images: mnist.images.values as Float32Array,
+  labels: mnist.labels.values as Int32Array,
+  count: mnist.images.shape[0],
+};
 const WARMUP = 5;
 
 function batch(step: number): { x: dl.Tensor; y: dl.Tensor } {
@@ -45,8 +49,7 @@ function batch(step: number): { x: dl.Tensor; y: dl.Tensor } {
 const kernelMs = values.profile ? timeKernels() : null;
 
 dl.setSeed(0);
-const net = model === 'cnn' ? seedCnn() : seedMlp();
-const train = adamTrainer(net);
+const net = seedModel(model);
 let start = 0;
 let loss = 0;
 for (let step = 0; step < WARMUP + steps; step++) {
@@ -55,7 +58,7 @@ for (let step = 0; step < WARMUP + steps; step++) {
     kernelMs?.clear();
   }
   const { x, y } = batch(step);
-  loss = train(x, y);
+  loss = net.trainOnBatch(x, y).loss;
 }
 const trainMs = performance.now() - start;
 const trainImagesPerSec = (steps * batchSize) / (trainMs / 1000);
@@ -88,7 +91,7 @@ function timeKernels(): Map<string, number> {
 const inferSteps = Math.max(steps, 20);
 for (let step = 0; step < WARMUP + inferSteps; step++) {
   if (step === WARMUP) start = performance.now();
-  dl.noGrad(() => net.forward(net.params, batch(step).x, false)).data();
+  (net.predict(batch(step).x, { batchSize }) as dl.Tensor).data();
 }
 const inferImagesPerSec = (inferSteps * batchSize) / ((performance.now() - start) / 1000);
 

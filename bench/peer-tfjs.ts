@@ -4,7 +4,13 @@ import '@tensorflow/tfjs-backend-cpu';
 import { setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import type { Mnist } from './mnist-data.js';
+
+/** MNIST as plain arrays: images [count, 28, 28, 1] in [0, 1], labels [count]. */
+export interface Mnist {
+  images: Float32Array;
+  labels: Int32Array;
+  count: number;
+}
 
 // The peer: TensorFlow.js 4.22 running the same models on the same data in the same process.
 

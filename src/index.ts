@@ -137,6 +137,7 @@ export * as callbacks from './train/callbacks/index.js';
 export { History } from './train/callbacks/history.js';
 export { loadModel, readModelJson } from './train/load.js';
 export { type ModelJson, saveModel } from './train/save.js';
+export { importTfjsModel, TfjsImportError } from './train/import-tfjs.js';
 
 // --- Data ----------------------------------------------------------------------------------
 export { type IdxArray, parseIdx, readIdx } from './data/idx.js';

@@ -164,17 +164,17 @@ export abstract class Layer implements Configurable {
     }
     const tensors = list as Tensor[];
     return this.invoke(Array.isArray(inputs) ? tensors : tensors[0], {
-      training: context.training ?? false,
       ...context,
+      training: context.training ?? false,
     });
   }
 
-  /** Builds once; a layer reused on inputs of another shape is refused with both shapes. */
+  /** Builds once; inputs of another shape than the declared inputShape are refused, naming the layer. */
   ensureBuilt(inputShape: Shape | Shape[]): void {
-    if (this.built) return;
     if (this.batchInputShape && !Array.isArray(inputShape[0])) {
       checkCompatible(this.name, this.batchInputShape, inputShape as Shape);
     }
+    if (this.built) return;
     this.build(inputShape);
     this.built = true;
   }

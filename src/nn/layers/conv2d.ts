@@ -76,6 +76,8 @@ export class Conv2D extends Layer {
         `${this.name}: expected inputs of shape (batch, height, width, channels), got ${JSON.stringify(shape)}`,
       );
     }
+    // Checks the window fits now, so that the error names this layer rather than the op.
+    this.computeOutputShape(shape);
     const c = this.#config;
     this.kernel = this.addWeight(
       'kernel',

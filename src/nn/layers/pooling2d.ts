@@ -38,6 +38,8 @@ abstract class Pooling2D extends Layer {
         `${this.name}: expected inputs of shape (batch, height, width, channels), got ${JSON.stringify(shape)}`,
       );
     }
+    // Checks the window fits now, so that the error names this layer rather than the op.
+    this.computeOutputShape(shape);
   }
 
   computeOutputShape(inputShape: Shape | Shape[]): Shape {
