@@ -198,8 +198,14 @@ export class Runtime {
     // The workers' shares end about when ours does: spin a little before sleeping. Wait even if
     // our share threw, so that no worker is still writing when the caller goes on.
     for (let spin = 0; spin < LAYOUT.spins && Atomics.load(state, pending) !== 0; spin++);
-    for (let left = Atomics.load(state, pending); left !== 0; left = Atomics.load(state, pending)) {
+    for (let left = Atomics.load(state, pending); left > 0; left = Atomics.load(state, pending)) {
       Atomics.wait(state, pending, left);
+    }
+    if (Atomics.load(state, pending) < 0) {
+      // A share counted twice would otherwise leave the next job waiting forever.
+      throw new Error(
+        `wasm: the thread pool lost count of ${kernel}'s shares; set DEEPLINE_THREADS=1 and report this`,
+      );
     }
     const workerFailed = Atomics.exchange(state, failed, 0) !== 0;
     if (own !== null) throw own;

@@ -36,7 +36,9 @@ if (kernels) {
   let seen = 0;
   for (;;) {
     for (let spin = 0; spin < layout.spins && Atomics.load(state, layout.generation) === seen; spin++);
-    Atomics.wait(state, layout.generation, seen);
+    // Only a new generation is a new job: a wait that returns without one (an interrupt) must
+    // not run the last job again, or `pending` would be counted down twice.
+    while (Atomics.load(state, layout.generation) === seen) Atomics.wait(state, layout.generation, seen);
     seen = Atomics.load(state, layout.generation);
     try {
       kernels[names[state[layout.kernel]]](...args.subarray(0, state[layout.argc]), index, count);
