@@ -54,7 +54,8 @@ export function toBatch(element: unknown, where: string): Batch {
       `${where}: each batch must be {x, y} or [x, y] of tensors, got ${describe(element)}`,
     );
   }
-  return { xs, ys };
+  const sampleWeight = (element as { sampleWeight?: unknown }).sampleWeight;
+  return sampleWeight instanceof Tensor ? { xs, ys, sampleWeight } : { xs, ys };
 }
 
 function describe(value: unknown): string {
@@ -102,32 +103,41 @@ export function sampleCount(tensors: readonly Tensor[], what: string): number {
   return counts[0];
 }
 
-/** Samples [begin, end) of each tensor, in order. */
-export function takeRange(tensors: readonly Tensor[], begin: number, end: number): Tensor[] {
-  const indices = tensor(Int32Array.from({ length: end - begin }, (_, i) => begin + i));
-  return tensors.map((t) => gather(t, indices));
-}
-
 /**
- * Batches of in-memory tensors, reshuffled each epoch from the global random stream: only one
- * batch is copied at a time, never the whole set.
+ * Samples [begin, end) of in-memory tensors, cut into batches each time it is iterated and
+ * reshuffled each epoch from the global random stream: only one batch is copied at a time,
+ * never the whole set (validationSplit holds out a range this way, without a copy).
  */
-export function* tensorBatches(
-  xs: readonly Tensor[],
-  ys: readonly Tensor[],
-  batchSize: number,
-  shuffle: boolean,
-  sampleWeight?: Tensor,
-): Generator<Batch> {
-  const n = sampleCount([...xs, ...ys], 'fit');
-  const order = shuffle ? permutation(n) : Int32Array.from({ length: n }, (_, i) => i);
-  for (let begin = 0; begin < n; begin += batchSize) {
-    const indices = tensor(order.subarray(begin, Math.min(n, begin + batchSize)));
-    yield {
-      xs: xs.map((t) => gather(t, indices)),
-      ys: ys.map((t) => gather(t, indices)),
-      sampleWeight: sampleWeight && gather(sampleWeight, indices),
-    };
+export class TensorBatches implements Iterable<Batch> {
+  constructor(
+    readonly xs: readonly Tensor[],
+    readonly ys: readonly Tensor[],
+    readonly options: {
+      batchSize: number;
+      shuffle: boolean;
+      sampleWeight?: Tensor;
+      begin?: number;
+      end?: number;
+    },
+  ) {}
+
+  get size(): number {
+    return (this.options.end ?? this.xs[0].shape[0]) - (this.options.begin ?? 0);
+  }
+
+  *[Symbol.iterator](): Iterator<Batch> {
+    const { batchSize, shuffle, sampleWeight, begin = 0 } = this.options;
+    const n = this.size;
+    const order = shuffle ? permutation(n) : Int32Array.from({ length: n }, (_, i) => i);
+    for (let i = 0; i < n; i++) order[i] += begin;
+    for (let start = 0; start < n; start += batchSize) {
+      const indices = tensor(order.subarray(start, Math.min(n, start + batchSize)));
+      yield {
+        xs: this.xs.map((t) => gather(t, indices)),
+        ys: this.ys.map((t) => gather(t, indices)),
+        sampleWeight: sampleWeight && gather(sampleWeight, indices),
+      };
+    }
   }
 }
 

@@ -1,7 +1,7 @@
 import { tensor } from '../tensor/creation.js';
 import { ValueError } from '../tensor/errors.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { type BatchIterable, type Data, isBatchIterable, sampleCount, takeRange } from './batches.js';
+import { type BatchIterable, type Data, isBatchIterable, sampleCount, TensorBatches } from './batches.js';
 import type { Callback, Logs } from './callback.js';
 import { History } from './callbacks/history.js';
 import { checkBatchSize, type Model } from './model.js';
@@ -41,7 +41,8 @@ export async function fitModel(
     throw new ValueError(`fit: epochs is ${JSON.stringify(epochs)}, expected a positive integer`);
   checkBatchSize(batchSize);
 
-  let train: { x: Data | BatchIterable; y?: Data; samples: number | null } = { x, y, samples: null };
+  let train: BatchIterable = x as BatchIterable;
+  let samples: number | null = null;
   let validation = options.validationData;
   if (!isBatchIterable(x)) {
     if (y === undefined)
@@ -53,22 +54,21 @@ export async function fitModel(
     if (!(split >= 0 && split < 1))
       throw new ValueError(`fit: validationSplit is ${split}, expected a number in [0, 1)`);
     const held = Math.floor(n * split);
-    if (held > 0) {
-      if (validation !== undefined)
-        throw new ValueError('fit: pass validationSplit or validationData, not both');
-      validation = [takeRange(xs, n - held, n), takeRange(ys, n - held, n)];
-      train = { x: takeRange(xs, 0, n - held), y: takeRange(ys, 0, n - held), samples: n - held };
-    } else {
-      train = { x: xs, y: ys, samples: n };
+    if (held > 0 && validation !== undefined) {
+      throw new ValueError('fit: pass validationSplit or validationData, not both');
     }
-    if (train.samples === 0) throw new ValueError('fit: no samples left to train on');
+    // Keras holds out the last samples, before shuffling; both parts are ranges, not copies.
+    if (held > 0)
+      validation = new TensorBatches(xs, ys, { batchSize, shuffle: false, begin: n - held, end: n });
+    samples = n - held;
+    if (samples === 0) throw new ValueError('fit: no samples left to train on');
+    const sampleWeight = options.classWeight ? classWeights(options.classWeight, ys[0]) : undefined;
+    train = new TensorBatches(xs, ys, { batchSize, shuffle, sampleWeight, end: samples });
   } else if (options.validationSplit) {
     throw new ValueError('fit: validationSplit needs arrays; a dataset must pass validationData');
+  } else if (options.classWeight) {
+    throw new ValueError("fit: classWeight needs arrays; weight a dataset's batches yourself");
   }
-  const sampleWeight =
-    options.classWeight && train.y !== undefined
-      ? classWeights(options.classWeight, (train.y as Tensor[])[0])
-      : undefined;
 
   const history = new History();
   const callbacks = [...(options.callbacks ?? [])];
@@ -77,8 +77,8 @@ export async function fitModel(
   const names = model.metricNames();
   const params = {
     epochs,
-    steps: train.samples === null ? 0 : Math.ceil(train.samples / batchSize),
-    samples: train.samples,
+    steps: samples === null ? 0 : Math.ceil(samples / batchSize),
+    samples,
     batchSize,
     verbose,
     metrics: validation ? [...names, ...names.map((m) => `val_${m}`)] : names,
@@ -98,7 +98,7 @@ export async function fitModel(
     await each((cb) => cb.onEpochBegin(epoch, {}));
     model.resetMetrics();
     let step = 0;
-    for await (const batch of model.batches(train.x, train.y, { batchSize, shuffle, sampleWeight }, 'fit')) {
+    for await (const batch of model.batches(train, undefined, { batchSize, shuffle }, 'fit')) {
       await each((cb) => cb.onBatchBegin(step, {}));
       model.step(batch, true);
       const batchLogs = model.results();

@@ -23,7 +23,7 @@ import {
   type Data,
   isBatchIterable,
   sampleCount,
-  tensorBatches,
+  TensorBatches,
   toBatch,
   toTensors,
 } from './batches.js';
@@ -229,7 +229,7 @@ export class Model implements TrainingModel {
     const n = sampleCount(xs, 'predict');
     const parts: Tensor[][] = [];
     noGrad(() => {
-      for (const batch of tensorBatches(xs, [], batchSize, false)) {
+      for (const batch of new TensorBatches(xs, [], { batchSize, shuffle: false })) {
         parts.push(this.call(batch.xs, { training: false }));
       }
     });
@@ -280,7 +280,7 @@ export class Model implements TrainingModel {
   async *batches(
     x: Data | BatchIterable,
     y: Data | undefined,
-    options: { batchSize: number; shuffle: boolean; sampleWeight?: Tensor },
+    options: { batchSize: number; shuffle: boolean },
     where: string,
   ): AsyncGenerator<Batch> {
     if (isBatchIterable(x)) {
@@ -289,13 +289,7 @@ export class Model implements TrainingModel {
     }
     if (y === undefined)
       throw new ValueError(`${where}: y is missing; pass targets, or a dataset of {x, y} batches`);
-    yield* tensorBatches(
-      this.#inputTensors(x, where),
-      this.#targetTensors(y, where),
-      options.batchSize,
-      options.shuffle,
-      options.sampleWeight,
-    );
+    yield* new TensorBatches(this.#inputTensors(x, where), this.#targetTensors(y, where), options);
   }
 
   /** @internal */
