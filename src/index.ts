@@ -140,5 +140,34 @@ export { type ModelJson, saveModel } from './train/save.js';
 export { importTfjsModel, TfjsImportError } from './train/import-tfjs.js';
 
 // --- Data ----------------------------------------------------------------------------------
+export { type Origin, type Row, Table, type Value } from './data/table.js';
+export { formatStepReport, Quarantine, type QuarantinedRow, type StepReport } from './data/report.js';
+export {
+  type ColumnProfile,
+  formatProfile,
+  type Profile,
+  type ProfileOptions,
+  Profiler,
+  profile,
+  profileTable,
+} from './data/profile.js';
+export { inferSchema, loadSchema, type Schema, saveSchema } from './data/schema.js';
+export { type Anomaly, formatAnomalies, type ValidationResult, validate } from './data/validate.js';
+export {
+  CleaningPlan,
+  type CleaningResult,
+  type CleaningStep,
+  clean,
+  fitCleaning,
+} from './data/clean/index.js';
+export {
+  type FeatureSpec,
+  FittedFeatures,
+  featurePipeline,
+  imageTransform,
+} from './data/transform/index.js';
+export { Dataset } from './data/dataset.js';
+export { kFold, timeSplit, trainTestSplit } from './data/split.js';
+export { decodeImage, readImageFolder } from './data/images.js';
 export { type IdxArray, parseIdx, readIdx } from './data/idx.js';
 export { type LoadMnistOptions, loadMnist, type Mnist, type MnistSplit } from './data/mnist.js';
