@@ -141,6 +141,12 @@ export { importTfjsModel, TfjsImportError } from './train/import-tfjs.js';
 
 // --- Data ----------------------------------------------------------------------------------
 export { type Origin, type Row, Table, type Value } from './data/table.js';
+export { type InteractionOptions, interactionTable } from './data/interactions.js';
+export { type CsvOptions, DataError, readCsv, readCsvChunks } from './data/csv.js';
+export { readJson, readJsonLines, readJsonLinesChunks } from './data/json.js';
+export { readSql, readSqlChunks, type SqlOptions } from './data/sql.js';
+export { readTextFile, readTextFolder } from './data/text.js';
+export { readTable, readTableChunks } from './data/read.js';
 export { formatStepReport, Quarantine, type QuarantinedRow, type StepReport } from './data/report.js';
 export {
   type ColumnProfile,
