@@ -81,3 +81,30 @@ describe('the seed experiment on MNIST', () => {
     expect(epochLine(second)).toBe(epochLine(first));
   }, 300_000);
 });
+
+describe('real business data, from file to model-ready tables', () => {
+  test('Online Retail: profiled, validated, cleaned by declared rules with every row counted, turned into interactions', async () => {
+    const lines = await runScript('online-retail');
+    expect(lines[0]).toBe('Profile: 541,909 rows, 8 columns');
+    expect(lines).toContain('filter: 541,909 → 532,621 rows (−9,288 cancellation)');
+    expect(lines).toContain('filter: 531,285 → 397,924 rows (−133,361 missing customer)');
+    expect(
+      lines.some((l) => /^dropDuplicates: 397,924 → 392,732 rows \(−5,192 exact duplicate\)$/.test(l)),
+    ).toBe(true);
+    expect(lines.some((l) => /^Validation of 221,204 rows: 0 errors/.test(l))).toBe(true);
+    // Every input row is kept, dropped with a reason, or quarantined.
+    const dropped = lines
+      .filter((l) => /^(filter|dropDuplicates)/.test(l))
+      .map((l) => Number(l.match(/\(−([\d,]+)/)![1].replaceAll(',', '')))
+      .reduce((a, b) => a + b, 0);
+    expect(lines).toContain('quarantined: 0 rows');
+    expect(541_909 - dropped).toBe(391_150);
+    expect(lines.at(-1)).toBe('interactions: 266221 customer × item pairs, 4334 customers, 3659 items');
+  }, 300_000);
+
+  test('Telco churn: the 11 blank TotalCharges handled by a rule, a model-ready matrix out', async () => {
+    const lines = await runScript('telco-churn');
+    expect(lines).toContain('impute: 7,043 → 7,043 rows changed TotalCharges: 11');
+    expect(lines.at(-1)).toMatch(/^x: \[7043, \d+\], y: \[7043, 1\], churn rate 0\.265$/);
+  }, 120_000);
+});
