@@ -26,7 +26,7 @@ describe('README examples', () => {
     vi.resetModules();
   });
 
-  test.each(['linear-regression', 'xor', 'mnist-cnn'])(
+  test.each(['linear-regression', 'xor', 'mnist-cnn', 'telco-churn'])(
     'examples/%s.ts appears in the README unchanged',
     (example) => {
       expect(read('README.md')).toContain(read(`examples/${example}.ts`));
