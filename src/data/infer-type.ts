@@ -74,14 +74,42 @@ export function readOptions(options: Partial<ReadOptions> = {}): ReadOptions {
 }
 
 // Sentinel sets are looked up once per cell; caching by the options' array avoids a Set per call.
-const sentinelSets = new WeakMap<readonly string[], ReadonlySet<string>>();
-function sentinelSet(sentinels: readonly string[]): ReadonlySet<string> {
+// The longest sentinel lets a long cell skip the lowercasing that the lookup needs.
+interface Sentinels {
+  words: ReadonlySet<string>;
+  maxLength: number;
+  /** The first characters of the words, when all are ASCII (lowercase), else null. */
+  asciiFirst: ReadonlySet<number> | null;
+}
+const sentinelSets = new WeakMap<readonly string[], Sentinels>();
+function sentinelSet(sentinels: readonly string[]): Sentinels {
   let set = sentinelSets.get(sentinels);
   if (set === undefined) {
-    set = new Set(sentinels.map((s) => s.trim().toLowerCase()));
+    const words = new Set(sentinels.map((s) => s.trim().toLowerCase()));
+    const firsts = [...words].map((w) => w.charCodeAt(0));
+    set = {
+      words,
+      maxLength: Math.max(0, ...[...words].map((w) => w.length)),
+      asciiFirst: firsts.every((c) => c < 128) ? new Set(firsts) : null,
+    };
     sentinelSets.set(sentinels, set);
   }
   return set;
+}
+
+/** Whether trimmed, non-empty text is one of the sentinels. */
+function isSentinelText(text: string, sentinels: readonly string[]): boolean {
+  const set = sentinelSet(sentinels);
+  if (text.length > set.maxLength) return false;
+  // An ASCII first character lowercases to one ASCII character, so a mismatch there rules it out.
+  const first = text.charCodeAt(0);
+  if (
+    set.asciiFirst !== null &&
+    first < 128 &&
+    !set.asciiFirst.has(first | (first >= 65 && first <= 90 ? 32 : 0))
+  )
+    return false;
+  return set.words.has(text.toLowerCase());
 }
 
 export function isMissing(value: Value, sentinels: readonly string[] = DEFAULT_SENTINELS): boolean {
@@ -90,35 +118,108 @@ export function isMissing(value: Value, sentinels: readonly string[] = DEFAULT_S
   if (value instanceof Date) return Number.isNaN(value.getTime());
   if (typeof value !== 'string') return false;
   const text = value.trim();
-  return text === '' || sentinelSet(sentinels).has(text.toLowerCase());
+  return text === '' || isSentinelText(text, sentinels);
 }
 
 const MISSING: ReadValue = { kind: 'missing' };
 
 /** Reads one cell; see `ValueKind` for the rules. */
 export function readValue(value: Value, options: ReadOptions = DEFAULT_READ_OPTIONS): ReadValue {
-  if (value === null) return MISSING;
-  if (typeof value === 'number') {
-    if (Number.isNaN(value)) return MISSING;
-    // An infinity from SQL is kept visible as an invalid value rather than poisoning min/mean/max.
-    if (!Number.isFinite(value)) return { kind: 'string', value: String(value) };
-    return { kind: Number.isInteger(value) ? 'integer' : 'number', value };
+  // Reading is synchronous and never re-entered, so one reader serves every call.
+  const cell = sharedReader;
+  cell.read(value, options);
+  switch (cell.kind) {
+    case 'missing':
+      return MISSING;
+    case 'integer':
+    case 'number':
+    case 'datetime':
+      return { kind: cell.kind, value: cell.number };
+    case 'boolean':
+      return { kind: 'boolean', value: cell.boolean };
+    case 'string':
+      return { kind: 'string', value: cell.key };
   }
-  if (typeof value === 'boolean') return { kind: 'boolean', value };
-  if (value instanceof Date) {
-    const ms = value.getTime();
-    return Number.isNaN(ms) ? MISSING : { kind: 'datetime', value: ms };
-  }
-  const text = value.trim();
-  if (text === '' || sentinelSet(options.sentinels).has(text.toLowerCase())) return MISSING;
-  const bool = parseBoolean(text);
-  if (bool !== null) return { kind: 'boolean', value: bool };
-  const number = parseNumberText(text, options.decimalSeparator);
-  if (number !== null) return number;
-  const ms = parseDatetime(text, options.dateOrder);
-  if (ms !== null) return { kind: 'datetime', value: ms };
-  return { kind: 'string', value: text };
 }
+
+/**
+ * `readValue` without an object per cell: one reader is reused for a whole column, and after
+ * `read` its fields describe the cell. The profiler reads millions of cells, where an object per
+ * cell showed up as garbage-collection time.
+ */
+export class CellReader {
+  kind: ReadValue['kind'] = 'missing';
+  /** The value of integer, number and datetime cells (epoch milliseconds). */
+  number = 0;
+  boolean = false;
+  /** `valueKey` of a non-missing cell: for text, the trimmed text. */
+  key = '';
+
+  read(value: Value, options: ReadOptions): void {
+    if (typeof value === 'string') this.#readText(value.trim(), options);
+    else this.#readTyped(value);
+  }
+
+  #readTyped(value: Exclude<Value, string>): void {
+    if (value === null) this.kind = 'missing';
+    else if (typeof value === 'number') {
+      if (Number.isNaN(value)) this.kind = 'missing';
+      // An infinity from SQL is kept visible as an invalid value rather than poisoning min/mean/max.
+      else if (!Number.isFinite(value)) this.kind = 'string';
+      else this.#setNumber(Number.isInteger(value) ? 'integer' : 'number', value);
+    } else if (typeof value === 'boolean') {
+      this.kind = 'boolean';
+      this.boolean = value;
+    } else {
+      const ms = value.getTime();
+      if (Number.isNaN(ms)) this.kind = 'missing';
+      else this.#setNumber('datetime', ms);
+    }
+    if (this.kind !== 'missing') this.key = valueKey(value);
+  }
+
+  #readText(text: string, options: ReadOptions): void {
+    this.key = text;
+    if (text === '' || isSentinelText(text, options.sentinels)) {
+      this.kind = 'missing';
+      return;
+    }
+    const bool = mayBeBoolean(text) ? parseBoolean(text) : null;
+    if (bool !== null) {
+      this.kind = 'boolean';
+      this.boolean = bool;
+    } else if (!this.#readNumber(text, options.decimalSeparator)) {
+      const ms = parseDatetime(text, options.dateOrder);
+      if (ms !== null) this.#setNumber('datetime', ms);
+      else this.kind = 'string';
+    }
+  }
+
+  /** `parseNumberText`, with the plain writing scanned first and no regex for text that cannot be a number. */
+  #readNumber(text: string, decimalSeparator: ReadOptions['decimalSeparator']): boolean {
+    if (decimalSeparator !== ',') {
+      const plain = plainNumberKind(text);
+      if (plain !== null) {
+        const value = Number(text);
+        if (!Number.isFinite(value)) return false;
+        this.#setNumber(plain, value);
+        return true;
+      }
+      if (!mayBeNumber(text)) return false;
+    }
+    const number = parseNumberText(text, decimalSeparator);
+    if (number === null) return false;
+    this.#setNumber(number.kind, number.value);
+    return true;
+  }
+
+  #setNumber(kind: 'integer' | 'number' | 'datetime', value: number): void {
+    this.kind = kind;
+    this.number = value;
+  }
+}
+
+const sharedReader = new CellReader();
 
 /**
  * The key under which a value is counted as distinct and matched against a category domain:
@@ -132,6 +233,17 @@ export function valueKey(value: Value): string {
 
 const TRUE_WORDS = new Set(['true', 'yes', 'y']);
 const FALSE_WORDS = new Set(['false', 'no', 'n']);
+const LONGEST_BOOLEAN_WORD = 5;
+// t, f, y, n: the first letters of the words, lowercase.
+const BOOLEAN_FIRST = new Set([116, 102, 121, 110]);
+
+/** A cheap test that rules out most text (numbers, dates, long words) before `parseBoolean`. */
+function mayBeBoolean(text: string): boolean {
+  if (text.length > LONGEST_BOOLEAN_WORD) return false;
+  const first = text.charCodeAt(0);
+  // Only an ASCII character is ruled out: lowercasing other characters is not a simple shift.
+  return first >= 128 || BOOLEAN_FIRST.has(first | (first >= 65 && first <= 90 ? 32 : 0));
+}
 
 /** true/false/yes/no/y/n in any case; null otherwise ('1' and '0' are numbers, see `readAs`). */
 export function parseBoolean(text: string): boolean | null {
@@ -139,6 +251,47 @@ export function parseBoolean(text: string): boolean | null {
   if (TRUE_WORDS.has(word)) return true;
   if (FALSE_WORDS.has(word)) return false;
   return null;
+}
+
+const isDigit = (c: number) => c >= 48 && c <= 57;
+
+/**
+ * The `PLAIN` pattern as a character scan (most numbers in the wild are written plainly, and a
+ * regex test per cell was a visible cost): whether the text is a plain integer ('-12'), another
+ * plain number ('1.5', '.5', '1e3'), or (null) not plain.
+ */
+export function plainNumberKind(text: string): 'integer' | 'number' | null {
+  const n = text.length;
+  let i = 0;
+  let c = text.charCodeAt(0);
+  if (c === 43 || c === 45) c = text.charCodeAt(++i); // + -
+  const intStart = i;
+  while (i < n && isDigit(c)) c = text.charCodeAt(++i);
+  const intDigits = i - intStart;
+  let kind: 'integer' | 'number' = 'integer';
+  if (i < n && c === 46) {
+    // '.': '1.', '1.5' and '.5' are plain, '.' alone is not.
+    kind = 'number';
+    c = text.charCodeAt(++i);
+    const fracStart = i;
+    while (i < n && isDigit(c)) c = text.charCodeAt(++i);
+    if (intDigits === 0 && i === fracStart) return null;
+  } else if (intDigits === 0) return null;
+  if (i < n && (c === 101 || c === 69)) {
+    // e E, then an optionally signed exponent of at least one digit.
+    kind = 'number';
+    c = text.charCodeAt(++i);
+    if (c === 43 || c === 45) c = text.charCodeAt(++i);
+    const expStart = i;
+    while (i < n && isDigit(c)) c = text.charCodeAt(++i);
+    if (i === expStart) return null;
+  }
+  return i === n ? kind : null;
+}
+
+/** Every non-plain number writing has a group or decimal separator; other text skips those regexes. */
+function mayBeNumber(text: string): boolean {
+  return text.includes(',') || text.includes('.');
 }
 
 const PLAIN = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
@@ -221,6 +374,10 @@ const DOTTED = /^(\d{1,2})\.(\d{1,2})\.(\d{4})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}
  */
 export function parseDatetime(text: string, dateOrder: ReadOptions['dateOrder'] = 'mdy'): number | null {
   const t = text.trim();
+  if (t.length === 10) {
+    const ms = isoDateOnly(t);
+    if (ms !== undefined) return ms;
+  }
   let m = ISO.exec(t);
   if (m) {
     const fraction = m[7] === undefined ? 0 : Number(`0.${m[7]}`) * 1000;
@@ -256,6 +413,30 @@ function zoneOffsetMs(zone: string | undefined): number {
   return sign * (Number(digits.slice(1, 3)) * 60 + Number(digits.slice(3, 5))) * 60_000;
 }
 
+/** The digits text[at, at + count) as a number, or -1 when one is not a digit. */
+export function digitsAt(text: string, at: number, count: number): number {
+  let value = 0;
+  for (let i = at; i < at + count; i++) {
+    const d = text.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    value = value * 10 + d;
+  }
+  return value;
+}
+
+/**
+ * 'yyyy-mm-dd', the commonest date writing, without the ISO regex: epoch milliseconds, null for
+ * an impossible date, or undefined when the text is not written so (the regex decides then).
+ */
+function isoDateOnly(text: string): number | null | undefined {
+  if (text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45) return undefined;
+  const year = digitsAt(text, 0, 4);
+  const month = digitsAt(text, 5, 2);
+  const day = digitsAt(text, 8, 2);
+  if (year < 0 || month < 0 || day < 0) return undefined;
+  return utc(year, month, day, 0, 0, 0, 0);
+}
+
 function utc(
   year: number,
   month: number,
@@ -266,12 +447,29 @@ function utc(
   ms: number,
 ): number | null {
   if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) return null;
-  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
-  if (day > daysInMonth) return null;
-  // Date.UTC maps years 0–99 to 1900–1999; setting the year explicitly keeps them as written.
-  const date = new Date(Date.UTC(2000, month - 1, day, hour, minute, second, ms));
-  date.setUTCFullYear(year);
-  return date.getTime();
+  // The month's length as Date.UTC has always given it, which reads years 0–99 as 1900–1999.
+  if (day > daysInMonth(year < 100 ? year + 1900 : year, month)) return null;
+  // Arithmetic rather than Date objects (two per cell were a visible cost); it keeps years as
+  // written, and truncates milliseconds as Date.UTC does.
+  const time = ((hour * 60 + minute) * 60 + second) * 1000 + Math.trunc(ms);
+  return daysFromCivil(year, month, day) * 86_400_000 + time;
+}
+
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+function daysInMonth(year: number, month: number): number {
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  return month === 2 && leap ? 29 : MONTH_DAYS[month - 1];
+}
+
+/** Days from 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's days_from_civil). */
+export function daysFromCivil(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + day - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146_097 + doe - 719_468;
 }
 
 /** How many non-missing values of each kind a column holds. */

@@ -1,5 +1,6 @@
 import { ValueError } from '../tensor/errors.js';
 import {
+  CellReader,
   type ColumnType,
   conformingCount,
   dominantKind,
@@ -7,8 +8,6 @@ import {
   type KindCounts,
   type ReadOptions,
   readOptions,
-  readValue,
-  valueKey,
 } from './infer-type.js';
 import {
   histogramCounts,
@@ -226,6 +225,7 @@ class ColumnAccumulator {
   withWhitespace = 0;
   trues = 0;
   falses = 0;
+  readonly #cell = new CellReader();
 
   constructor(
     readonly name: string,
@@ -234,45 +234,50 @@ class ColumnAccumulator {
   ) {}
 
   add(values: readonly Value[], read: ReadOptions): void {
-    for (const value of values) {
+    const cell = this.#cell;
+    for (let i = 0; i < values.length; i++) {
+      cell.read(values[i], read);
       this.count++;
-      const cell = readValue(value, read);
       if (cell.kind === 'missing') {
         this.missing++;
         continue;
       }
-      const key = valueKey(value);
+      const key = cell.key;
       this.values.add(key);
       this.lengths.add(key.length);
-      if (/\s/.test(key)) this.withWhitespace++;
+      if (hasWhitespace(key)) this.withWhitespace++;
       switch (cell.kind) {
         case 'integer':
         case 'number':
-          this.kinds[cell.kind]++;
-          this.numbers.add(cell.value);
-          this.reservoir.add(cell.value);
-          if (cell.value === 0) this.zeros++;
-          if (cell.value < 0) this.negatives++;
-          if (cell.kind === 'integer' && (cell.value === 0 || cell.value === 1)) {
-            this.kinds.binaryIntegers++;
-            if (cell.value === 1) this.trues++;
-            else this.falses++;
-          }
+          this.#addNumber(cell.kind, cell.number);
           break;
         case 'boolean':
           this.kinds.boolean++;
-          if (cell.value) this.trues++;
+          if (cell.boolean) this.trues++;
           else this.falses++;
           break;
         case 'datetime':
           this.kinds.datetime++;
-          if (cell.value < this.dateMin) this.dateMin = cell.value;
-          if (cell.value > this.dateMax) this.dateMax = cell.value;
+          if (cell.number < this.dateMin) this.dateMin = cell.number;
+          if (cell.number > this.dateMax) this.dateMax = cell.number;
           break;
         case 'string':
           this.kinds.string++;
           break;
       }
+    }
+  }
+
+  #addNumber(kind: 'integer' | 'number', value: number): void {
+    this.kinds[kind]++;
+    this.numbers.add(value);
+    this.reservoir.add(value);
+    if (value === 0) this.zeros++;
+    if (value < 0) this.negatives++;
+    if (kind === 'integer' && (value === 0 || value === 1)) {
+      this.kinds.binaryIntegers++;
+      if (value === 1) this.trues++;
+      else this.falses++;
     }
   }
 
@@ -385,6 +390,16 @@ interface FinishOptions {
   topK: number;
   sketchSize: number;
   bins: number;
+}
+
+/** `/\s/.test(text)`, scanning ASCII text without the regex (non-ASCII text still uses it). */
+function hasWhitespace(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 32 || (c >= 9 && c <= 13)) return true;
+    if (c > 127) return /\s/.test(text);
+  }
+  return false;
 }
 
 /** Whether a column name has a word that marks identifiers: 'CustomerID', 'order_id', 'StockCode'. */

@@ -200,34 +200,54 @@ export class SpaceSaving {
     return sortCounts(this.#keys.map((value, i) => ({ value, count: this.#counts[i] }))).slice(0, k);
   }
 
-  #swap(i: number, j: number): void {
-    [this.#keys[i], this.#keys[j]] = [this.#keys[j], this.#keys[i]];
-    [this.#counts[i], this.#counts[j]] = [this.#counts[j], this.#counts[i]];
-    this.#where.set(this.#keys[i], i);
-    this.#where.set(this.#keys[j], j);
-  }
-
+  // Sifting moves a hole rather than swapping, so that each level costs one index update.
   #up(i: number): void {
+    const keys = this.#keys;
+    const counts = this.#counts;
+    const key = keys[i];
+    const count = counts[i];
     while (i > 0) {
       const parent = (i - 1) >> 1;
-      if (this.#counts[parent] <= this.#counts[i]) return;
-      this.#swap(i, parent);
+      if (counts[parent] <= count) break;
+      this.#move(parent, i);
       i = parent;
     }
+    this.#place(key, count, i);
   }
 
   #down(i: number): void {
-    const n = this.#keys.length;
+    const keys = this.#keys;
+    const counts = this.#counts;
+    const n = keys.length;
+    const key = keys[i];
+    const count = counts[i];
     for (;;) {
       const left = 2 * i + 1;
       const right = left + 1;
       let least = i;
-      if (left < n && this.#counts[left] < this.#counts[least]) least = left;
-      if (right < n && this.#counts[right] < this.#counts[least]) least = right;
-      if (least === i) return;
-      this.#swap(i, least);
+      let leastCount = count;
+      if (left < n && counts[left] < leastCount) {
+        least = left;
+        leastCount = counts[left];
+      }
+      if (right < n && counts[right] < leastCount) least = right;
+      if (least === i) break;
+      this.#move(least, i);
       i = least;
     }
+    this.#place(key, count, i);
+  }
+
+  #move(from: number, to: number): void {
+    this.#keys[to] = this.#keys[from];
+    this.#counts[to] = this.#counts[from];
+    this.#where.set(this.#keys[to], to);
+  }
+
+  #place(key: string, count: number, at: number): void {
+    this.#keys[at] = key;
+    this.#counts[at] = count;
+    this.#where.set(key, at);
   }
 }
 
@@ -244,7 +264,9 @@ export function sortCounts(counts: ValueCount[]): ValueCount[] {
 export class ValueCounter {
   readonly exactLimit: number;
   readonly topCapacity: number;
+  // Key → slot in #exactCounts: a repeated key costs one map lookup rather than a get and a set.
   #exact: Map<string, number> | null = new Map();
+  #exactCounts: number[] = [];
   #hll: HyperLogLog | null = null;
   #top: SpaceSaving | null = null;
 
@@ -255,16 +277,17 @@ export class ValueCounter {
 
   add(key: string): void {
     if (this.#exact !== null) {
-      const count = this.#exact.get(key);
-      if (count !== undefined) {
-        this.#exact.set(key, count + 1);
+      const slot = this.#exact.get(key);
+      if (slot !== undefined) {
+        this.#exactCounts[slot]++;
         return;
       }
       if (this.#exact.size < this.exactLimit) {
-        this.#exact.set(key, 1);
+        this.#exact.set(key, this.#exactCounts.length);
+        this.#exactCounts.push(1);
         return;
       }
-      this.#switchToSketches(this.#exact);
+      this.#switchToSketches(this.#exactEntries());
     }
     this.#hll!.add(key);
     this.#top!.add(key);
@@ -281,23 +304,29 @@ export class ValueCounter {
   /** Every key with its count, most frequent first; null once the counts are approximate. */
   counts(): ValueCount[] | null {
     if (this.#exact === null) return null;
-    return sortCounts([...this.#exact].map(([value, count]) => ({ value, count })));
+    return sortCounts(this.#exactEntries());
   }
 
   top(k: number): ValueCount[] {
     return this.counts()?.slice(0, k) ?? this.#top!.top(k);
   }
 
-  #switchToSketches(exact: Map<string, number>): void {
+  /** The exact counts, in the order the keys first came. */
+  #exactEntries(): ValueCount[] {
+    return [...this.#exact!].map(([value, slot]) => ({ value, count: this.#exactCounts[slot] }));
+  }
+
+  #switchToSketches(entries: ValueCount[]): void {
     const hll = new HyperLogLog();
-    for (const key of exact.keys()) hll.add(key);
+    for (const { value } of entries) hll.add(value);
     const top = new SpaceSaving(this.topCapacity);
     // Seeding with the most frequent keys keeps them; the rest had counts no larger than those.
-    const ranked = sortCounts([...exact].map(([value, count]) => ({ value, count })));
+    const ranked = sortCounts(entries);
     for (const { value, count } of ranked.slice(0, this.topCapacity)) top.add(value, count);
     this.#hll = hll;
     this.#top = top;
     this.#exact = null;
+    this.#exactCounts = [];
   }
 }
 

@@ -39,8 +39,14 @@ const thousandsSeparators = [',', '.', ' ', "'", '_', '\u00a0', '\u202f'];
 const defaultBooleans = { true: ['true', 'yes', 'y', '1', 't'], false: ['false', 'no', 'n', '0', 'f'] };
 const keys = ['columns', 'thousands', 'decimal', 'dateFormats', 'booleans', 'missing', 'onError'];
 
-type Converted = { value: Value } | { problem: string };
-type Converter = (value: Value) => Converted;
+/** What a converter returns for a value it cannot read; the converter's `problem` says why. */
+const INVALID = Symbol('invalid');
+
+/** One column's conversion. No result object per cell: coerce runs over every cell of a file. */
+interface Converter {
+  convert(value: Value): Value | typeof INVALID;
+  problem: string;
+}
 
 export function declareCoerce(raw: RawObject, path: string): DeclaredStep<CoerceStep> {
   const r = new StepReader(raw, path, 'coerce', keys);
@@ -60,25 +66,28 @@ export function declareCoerce(raw: RawObject, path: string): DeclaredStep<Coerce
     requireColumns('coerce', table, columns);
     const ledger = new StepLedger('coerce', table, context);
     const inputs = columns.map((c) => table.column(c));
+    const columnConverters = columns.map((c) => converters.get(c)!);
+    const columnSentinels = columns.map((c) => missingByColumn.get(c)!);
     const outputs: Value[][] = columns.map(() => new Array<Value>(table.numRows).fill(null));
+    // Row by row, so that the first error thrown and the quarantine's order follow the rows.
     for (let i = 0; i < table.numRows; i++) {
       let reasons: string[] | undefined;
-      columns.forEach((column, k) => {
+      for (let k = 0; k < columns.length; k++) {
         const value = inputs[k][i];
-        if (isSentinel(value, missingByColumn.get(column)!)) return;
-        const converted = converters.get(column)!(value);
-        if ('value' in converted) {
-          outputs[k][i] = converted.value;
-          return;
+        if (isSentinel(value, columnSentinels[k])) continue;
+        const converted = columnConverters[k].convert(value);
+        if (converted !== INVALID) {
+          outputs[k][i] = converted;
+          continue;
         }
-        const reason = msg.notParsed(column, describeValue(value), converted.problem);
+        const reason = msg.notParsed(columns[k], describeValue(value), columnConverters[k].problem);
         if (config.onError === 'error') throw new CleaningDataError('coerce', reason, table.origins[i]);
-        if (config.onError === 'null') ledger.invalid(column);
+        if (config.onError === 'null') ledger.invalid(columns[k]);
         else {
           reasons ??= [];
           reasons.push(reason);
         }
-      });
+      }
       if (reasons) ledger.quarantine(i, reasons.join('; '));
     }
     let out = table;
@@ -96,7 +105,8 @@ export function declareCoerce(raw: RawObject, path: string): DeclaredStep<Coerce
 
 function isSentinel(value: Value, sentinels: ReadonlySet<string>): boolean {
   if (value === null) return true;
-  return (typeof value === 'string' || typeof value === 'number') && sentinels.has(String(value));
+  if (typeof value === 'string') return sentinels.has(value);
+  return typeof value === 'number' && sentinels.has(String(value));
 }
 
 function validate(r: StepReader): CoerceStep {
@@ -186,39 +196,50 @@ function makeConverter(type: CoerceType, config: CoerceStep, dates: readonly Dat
   };
   switch (type) {
     case 'number':
-      return (value) => {
-        const n = toNumber(value);
-        return n === undefined ? { problem: 'is not a number' } : { value: n };
+      return {
+        convert: (value) => toNumber(value) ?? INVALID,
+        problem: 'is not a number',
       };
     case 'integer':
-      return (value) => {
-        const n = toNumber(value);
-        return n === undefined || !Number.isInteger(n) ? { problem: 'is not an integer' } : { value: n };
+      return {
+        convert: (value) => {
+          const n = toNumber(value);
+          return n === undefined || !Number.isInteger(n) ? INVALID : n;
+        },
+        problem: 'is not an integer',
       };
     case 'boolean': {
       const words = new Map<string, boolean>();
       for (const w of config.booleans?.true ?? []) words.set(String(w).trim().toLowerCase(), true);
       for (const w of config.booleans?.false ?? []) words.set(String(w).trim().toLowerCase(), false);
-      return (value) => {
-        if (typeof value === 'boolean') return { value };
-        const b = value instanceof Date ? undefined : words.get(String(value).trim().toLowerCase());
-        return b === undefined ? { problem: 'is not a boolean' } : { value: b };
+      return {
+        convert: (value) => {
+          if (typeof value === 'boolean') return value;
+          const b = value instanceof Date ? undefined : words.get(String(value).trim().toLowerCase());
+          return b ?? INVALID;
+        },
+        problem: 'is not a boolean',
       };
     }
     case 'datetime': {
-      const problem = `is not a date in format ${(config.dateFormats ?? ['ISO']).join(' or ')}`;
-      return (value) => {
-        if (value instanceof Date) return Number.isNaN(value.getTime()) ? { problem } : { value };
-        if (typeof value !== 'string') return { problem };
-        for (const parse of dates) {
-          const date = parse(value);
-          if (date) return { value: date };
-        }
-        return { problem };
+      return {
+        convert: (value) => {
+          if (value instanceof Date) return Number.isNaN(value.getTime()) ? INVALID : value;
+          if (typeof value !== 'string') return INVALID;
+          for (const parse of dates) {
+            const date = parse(value);
+            if (date) return date;
+          }
+          return INVALID;
+        },
+        problem: `is not a date in format ${(config.dateFormats ?? ['ISO']).join(' or ')}`,
       };
     }
     case 'category':
     case 'text':
-      return (value) => ({ value: value instanceof Date ? value.toISOString() : String(value) });
+      return {
+        convert: (value) => (value instanceof Date ? value.toISOString() : String(value)),
+        problem: '',
+      };
   }
 }

@@ -4,6 +4,8 @@
  * a date in February would hide exactly the dirt that cleaning is for.
  */
 
+import { daysFromCivil, digitsAt, plainNumberKind } from '../infer-type.js';
+
 export interface NumberFormat {
   /** The digit-group separator, or null when groups are not written. */
   thousands: string | null;
@@ -23,6 +25,9 @@ export function numberParser(format: NumberFormat): (text: string) => number | u
   const pattern = new RegExp(`^[+-]?(?:${integer}(?:${d}\\d*)?|${d}\\d+)(?:[eE][+-]?\\d+)?$`);
   return (text) => {
     const trimmed = text.trim();
+    // With a decimal point, every plainly written number ('-12.5', '1e3') matches the pattern;
+    // a character scan settles those without the regex.
+    if (format.decimal === '.' && plainNumberKind(trimmed) !== null) return Number(trimmed);
     if (!pattern.test(trimmed)) return undefined;
     const plain = format.thousands ? trimmed.split(format.thousands).join('') : trimmed;
     return Number(format.decimal === '.' ? plain : plain.replace(format.decimal, '.'));
@@ -48,16 +53,26 @@ interface DateParts {
   millisecond: number;
 }
 
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
 /** A UTC date from parts, or undefined for a day or time that does not exist (Feb 30, 25:00). */
 function makeDate(p: DateParts, offsetMinutes = 0): Date | undefined {
-  const monthDays = [31, isLeap(p.year) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-  if (p.month < 1 || p.month > 12 || p.day < 1 || p.day > monthDays[p.month - 1]) return undefined;
+  const monthDays = p.month === 2 && isLeap(p.year) ? 29 : MONTH_DAYS[p.month - 1];
+  if (p.month < 1 || p.month > 12 || p.day < 1 || p.day > monthDays) return undefined;
   if (p.hour > 23 || p.minute > 59 || p.second > 59) return undefined;
-  const date = new Date(0);
-  // setUTCFullYear, unlike Date.UTC, does not map years 0–99 to 1900–1999.
-  date.setUTCFullYear(p.year, p.month - 1, p.day);
-  date.setUTCHours(p.hour, p.minute, p.second, p.millisecond);
-  return new Date(date.getTime() - offsetMinutes * 60_000);
+  // Arithmetic, not Date setters (a cost per cell); unlike Date.UTC it keeps years 0–99 as written.
+  const time = ((p.hour * 60 + p.minute) * 60 + p.second) * 1000 + p.millisecond;
+  return new Date(daysFromCivil(p.year, p.month, p.day) * 86_400_000 + time - offsetMinutes * 60_000);
+}
+
+/** 'yyyy-mm-dd' without the ISO regex; undefined when the text is not written so. */
+function isoDateOnly(text: string): Date | undefined {
+  if (text.length !== 10 || text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45) return undefined;
+  const year = digitsAt(text, 0, 4);
+  const month = digitsAt(text, 5, 2);
+  const day = digitsAt(text, 8, 2);
+  if (year < 0 || month < 0 || day < 0) return undefined;
+  return makeDate({ year, month, day, hour: 0, minute: 0, second: 0, millisecond: 0 });
 }
 
 const isoPattern =
@@ -65,7 +80,12 @@ const isoPattern =
 
 /** ISO 8601 dates and date-times: `2011-12-09`, `2011-12-09T12:50`, `…:05.123Z`, `…+01:00`. */
 export function parseIsoDate(text: string): Date | undefined {
-  const m = isoPattern.exec(text.trim());
+  const trimmed = text.trim();
+  if (trimmed.length === 10 && trimmed.charCodeAt(4) === 45) {
+    const date = isoDateOnly(trimmed);
+    if (date !== undefined) return date;
+  }
+  const m = isoPattern.exec(trimmed);
   if (!m) return undefined;
   let offset = 0;
   const zone = m[8];
