@@ -78,3 +78,16 @@ export function activation(name: ActivationName | string): Activation {
 export function fusedActivation(name: ActivationName | string): FusedActivation | null {
   return fused[canonical(name)] ?? null;
 }
+
+/**
+ * Runs a product (a GEMM or a convolution) with the activation inside its kernel when the
+ * kernel can fuse it, and after it otherwise: the one place layers decide between the two.
+ */
+export function withActivation(
+  name: ActivationName | string,
+  product: (fused: FusedActivation) => Tensor,
+): Tensor {
+  const fused = fusedActivation(name);
+  const y = product(fused ?? 'linear');
+  return fused === null ? activation(name)(y) : y;
+}

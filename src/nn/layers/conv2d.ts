@@ -2,7 +2,7 @@ import { conv2d as conv2dOp } from '../../ops/conv2d.js';
 import { type Padding, type Pair, pair } from '../../ops/window.js';
 import { ShapeError, ValueError } from '../../tensor/errors.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import { type ActivationName, activation, fusedActivation } from '../activations.js';
+import { type ActivationName, activation, withActivation } from '../activations.js';
 import {
   type CallContext,
   type InitializerId,
@@ -96,16 +96,15 @@ export class Conv2D extends Layer {
 
   call(inputs: Tensor | Tensor[], context: CallContext): Tensor {
     const x = singleInput(this.name, inputs);
-    const name = context.withoutActivation ? 'linear' : this.activation;
-    const fused = fusedActivation(name);
-    const y = conv2dOp(x, this.kernel!.value, {
-      strides: this.strides,
-      padding: this.padding,
-      dilations: this.dilationRate,
-      bias: this.bias?.value,
-      activation: fused ?? 'linear',
-    });
-    return fused === null ? activation(name)(y) : y;
+    return withActivation(context.withoutActivation ? 'linear' : this.activation, (fused) =>
+      conv2dOp(x, this.kernel!.value, {
+        strides: this.strides,
+        padding: this.padding,
+        dilations: this.dilationRate,
+        bias: this.bias?.value,
+        activation: fused,
+      }),
+    );
   }
 
   computeOutputShape(inputShape: Shape | Shape[]): Shape {

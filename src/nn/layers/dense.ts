@@ -1,7 +1,7 @@
 import { matMul } from '../../ops/matmul.js';
 import { ShapeError, ValueError } from '../../tensor/errors.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import { type ActivationName, activation, fusedActivation } from '../activations.js';
+import { type ActivationName, activation, withActivation } from '../activations.js';
 import {
   type CallContext,
   type InitializerId,
@@ -74,10 +74,9 @@ export class Dense extends Layer {
 
   call(inputs: Tensor | Tensor[], context: CallContext): Tensor {
     const x = singleInput(this.name, inputs);
-    const name = context.withoutActivation ? 'linear' : this.activation;
-    const fused = fusedActivation(name);
-    const y = matMul(x, this.kernel!.value, { bias: this.bias?.value, activation: fused ?? 'linear' });
-    return fused === null ? activation(name)(y) : y;
+    return withActivation(context.withoutActivation ? 'linear' : this.activation, (fused) =>
+      matMul(x, this.kernel!.value, { bias: this.bias?.value, activation: fused }),
+    );
   }
 
   computeOutputShape(inputShape: Shape | Shape[]): Shape {
