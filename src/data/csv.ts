@@ -1,5 +1,6 @@
-import type { TransformCallback } from 'node:stream';
+import type { Transform, TransformCallback } from 'node:stream';
 import { CsvError, Parser } from 'csv-parse';
+import { CsvScanError, CsvScanner, type ScannedRecord } from './csv-scanner.js';
 import { ChunkBuilder, checkChunkRows, uniqueNames } from './read-chunks.js';
 import { DataError, readMessages } from './read-errors.js';
 import { openText, peekText } from './read-source.js';
@@ -59,27 +60,19 @@ export async function* readCsvChunks(path: string, options: CsvOptions = {}): As
   const settings = checkOptions(options);
   const delimiter = options.delimiter ?? (await sniff(path, settings.quote));
   const text = await openText(path, options.encoding);
-  const parser = new LineCountingParser({
-    delimiter,
-    quote: settings.quote,
-    raw: true,
-    relax_column_count: true,
-    relax_quotes: options.relaxQuotes ?? false,
-    skip_empty_lines: true,
-    // All three, not csv-parse's guess from the first line: files joined from several sources mix them.
-    record_delimiter: ['\r\n', '\n', '\r'],
-    max_record_size: settings.maxFieldBytes,
-  });
-  const lines = parser.lines;
-  text.on('error', (error) => parser.destroy(error));
-  text.pipe(parser);
+  const context: Context = { path, delimiter, quote: settings.quote, limit: settings.maxFieldBytes };
+  // The scanner reads strict RFC 4180; csv-parse stays for relaxQuotes, whose lenient rules
+  // (what a stray quote means) are csv-parse's own and documented as such.
+  const source = options.relaxQuotes
+    ? parseRelaxed(text, delimiter, settings)
+    : scanStrict(text, delimiter, settings);
 
   let builder: ChunkBuilder | undefined;
   let sawHeader = false;
   let dataRecords = 0;
   try {
-    for await (const batch of parser as AsyncIterable<ParsedRecord[]>) {
-      for (const { record, raw, line } of batch) {
+    for await (const batch of source.batches) {
+      for (const { fields: record, raw, line } of batch) {
         if (builder === undefined) {
           const fromFile = settings.header ? record : record.map((_, i) => `column_${i + 1}`);
           builder = new ChunkBuilder(uniqueNames(options.columns ?? fromFile));
@@ -98,16 +91,11 @@ export async function* readCsvChunks(path: string, options: CsvOptions = {}): As
       }
     }
   } catch (error) {
-    const names = options.columns ?? (settings.header ? parser.firstRecord : undefined);
-    throw explain(
-      error,
-      { path, delimiter, quote: settings.quote, limit: settings.maxFieldBytes },
-      lines,
-      names,
-    );
+    const names = options.columns ?? (settings.header ? source.firstRecord() : undefined);
+    throw explain(error, context, source.lines, names);
   } finally {
     text.destroy();
-    parser.destroy();
+    source.destroy();
   }
 
   if (builder !== undefined && builder.size > 0) yield builder.take();
@@ -122,10 +110,53 @@ async function sniff(path: string, quote: string): Promise<string> {
   return sniffDelimiter(head.text, { quote, complete: head.complete });
 }
 
-interface ParsedRecord {
-  record: string[];
-  raw: string;
-  line: number;
+/** Batches of records from either parser, and what explaining an error needs of it. */
+interface RecordSource {
+  batches: AsyncIterable<ScannedRecord[]>;
+  firstRecord(): string[] | undefined;
+  /** csv-parse's line numbers need correcting; the scanner's are exact. */
+  lines: LineTracker | undefined;
+  destroy(): void;
+}
+
+function scanStrict(text: Transform, delimiter: string, settings: Settings): RecordSource {
+  const scanner = new CsvScanner({
+    delimiter,
+    quote: settings.quote,
+    maxRecordBytes: settings.maxFieldBytes,
+  });
+  async function* batches(): AsyncGenerator<ScannedRecord[]> {
+    // One batch per piece of text: a stream item per record would cost more than scanning it.
+    for await (const piece of text as AsyncIterable<string>) {
+      const batch = scanner.push(piece);
+      if (batch.length > 0) yield batch;
+    }
+    const last = scanner.end();
+    if (last.length > 0) yield last;
+  }
+  return { batches: batches(), firstRecord: () => scanner.firstRecord, lines: undefined, destroy: () => {} };
+}
+
+function parseRelaxed(text: Transform, delimiter: string, settings: Settings): RecordSource {
+  const parser = new LineCountingParser({
+    delimiter,
+    quote: settings.quote,
+    raw: true,
+    relax_column_count: true,
+    relax_quotes: true,
+    skip_empty_lines: true,
+    // All three, not csv-parse's guess from the first line: files joined from several sources mix them.
+    record_delimiter: ['\r\n', '\n', '\r'],
+    max_record_size: settings.maxFieldBytes,
+  });
+  text.on('error', (error) => parser.destroy(error));
+  text.pipe(parser);
+  return {
+    batches: parser as AsyncIterable<ScannedRecord[]>,
+    firstRecord: () => parser.firstRecord,
+    lines: parser.lines,
+    destroy: () => parser.destroy(),
+  };
 }
 
 interface Settings {
@@ -202,7 +233,7 @@ function quarantineOrThrow(
 class LineCountingParser extends Parser {
   readonly lines = new LineTracker();
   firstRecord: string[] | undefined;
-  #batch: ParsedRecord[] = [];
+  #batch: ScannedRecord[] = [];
 
   override _transform(chunk: Buffer, encoding: BufferEncoding, callback: TransformCallback): void {
     super._transform(chunk, encoding, (error?: Error | null) => {
@@ -223,10 +254,9 @@ class LineCountingParser extends Parser {
       this.#pushBatch();
       return super.push(null, encoding);
     }
-    const parsed = chunk as ParsedRecord;
-    parsed.line = this.lines.advance(parsed.raw);
-    this.firstRecord ??= parsed.record;
-    this.#batch.push(parsed);
+    const { record, raw } = chunk as { record: string[]; raw: string };
+    this.firstRecord ??= record;
+    this.#batch.push({ fields: record, raw, line: this.lines.advance(raw) });
     return true;
   }
 
@@ -319,22 +349,43 @@ interface Context {
   limit: number;
 }
 
-/** Turns a csv-parse error (whose line numbers count from the wrong place) into a DataError. */
+/**
+ * Turns a scanner error, or a csv-parse error (whose line numbers count from the wrong place),
+ * into a DataError.
+ */
 function explain(
   error: unknown,
   context: Context,
-  lines: LineTracker,
+  lines: LineTracker | undefined,
   names: readonly string[] | undefined,
 ): Error {
   const { path } = context;
   if (error instanceof DataError) return error;
-  if (!(error instanceof CsvError)) {
+  const fieldName = (column: number): string =>
+    names?.[column] !== undefined ? `'${names[column]}'` : `${column + 1}`;
+  if (error instanceof CsvScanError) {
+    const { line, column } = error;
+    const cause = { cause: error };
+    switch (error.code) {
+      case 'unclosedQuote':
+        return new DataError(readMessages.unclosedQuote(path, line, fieldName(column)), cause);
+      case 'badClosingQuote':
+        return new DataError(readMessages.badClosingQuote(path, line, fieldName(column), error.next), cause);
+      case 'badOpeningQuote':
+        return new DataError(readMessages.badOpeningQuote(path, line, fieldName(column)), cause);
+      case 'recordTooLarge':
+        return new DataError(
+          readMessages.recordTooLarge(path, line, fieldName(column), context.limit),
+          cause,
+        );
+    }
+  }
+  if (!(error instanceof CsvError) || lines === undefined) {
     return new DataError(readMessages.unreadable(path, (error as Error).message), { cause: error });
   }
   const raw = typeof error.raw === 'string' ? error.raw : '';
   const column = typeof error.column === 'number' ? error.column : undefined;
-  const field =
-    column === undefined ? '?' : names?.[column] !== undefined ? `'${names[column]}'` : `${column + 1}`;
+  const field = column === undefined ? '?' : fieldName(column);
   const at = lines.lineAt(raw, raw.length);
   const cause = { cause: error };
   switch (error.code) {
