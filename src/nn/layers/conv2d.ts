@@ -1,6 +1,6 @@
 import { conv2d as conv2dOp } from '../../ops/conv2d.js';
 import { type Padding, type Pair, pair } from '../../ops/window.js';
-import { ShapeError, ValueError } from '../../tensor/errors.js';
+import { ShapeError } from '../../tensor/errors.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { type ActivationName, activation, withActivation } from '../activations.js';
 import {
@@ -15,6 +15,7 @@ import {
 } from '../layer.js';
 import { serializeId } from '../serialize.js';
 import type { Variable } from '../variable.js';
+import { paddingOption, positiveInteger } from './options.js';
 import { windowOutput } from './window.js';
 
 export interface Conv2DConfig extends LayerConfig {
@@ -47,21 +48,11 @@ export class Conv2D extends Layer {
 
   constructor(config: Conv2DConfig) {
     super(config, 'Conv2D');
-    if (!Number.isInteger(config.filters) || config.filters < 1) {
-      throw new ValueError(
-        `${this.name}: filters is ${JSON.stringify(config.filters)}, expected a positive integer`,
-      );
-    }
-    this.filters = config.filters;
+    this.filters = positiveInteger(this.name, 'filters', config.filters);
     this.kernelSize = pair(this.name, 'kernelSize', config.kernelSize);
     this.strides = pair(this.name, 'strides', config.strides ?? 1);
     this.dilationRate = pair(this.name, 'dilationRate', config.dilationRate ?? 1);
-    this.padding = config.padding ?? 'valid';
-    if (this.padding !== 'valid' && this.padding !== 'same') {
-      throw new ValueError(
-        `${this.name}: padding is ${JSON.stringify(this.padding)}, expected 'valid' or 'same'`,
-      );
-    }
+    this.padding = paddingOption(this.name, config.padding);
     this.activation = config.activation ?? 'linear';
     activation(this.activation);
     this.useBias = config.useBias ?? true;

@@ -1,5 +1,5 @@
 import { matMul } from '../../ops/matmul.js';
-import { ShapeError, ValueError } from '../../tensor/errors.js';
+import { ShapeError } from '../../tensor/errors.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { type ActivationName, activation, withActivation } from '../activations.js';
 import {
@@ -14,6 +14,7 @@ import {
 } from '../layer.js';
 import { serializeId } from '../serialize.js';
 import type { Variable } from '../variable.js';
+import { positiveInteger } from './options.js';
 
 export interface DenseConfig extends LayerConfig {
   units: number;
@@ -37,12 +38,7 @@ export class Dense extends Layer {
 
   constructor(config: DenseConfig) {
     super(config, 'Dense');
-    if (!Number.isInteger(config.units) || config.units < 1) {
-      throw new ValueError(
-        `${this.name}: units is ${JSON.stringify(config.units)}, expected a positive integer`,
-      );
-    }
-    this.units = config.units;
+    this.units = positiveInteger(this.name, 'units', config.units);
     this.activation = config.activation ?? 'linear';
     activation(this.activation);
     this.useBias = config.useBias ?? true;

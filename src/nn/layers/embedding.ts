@@ -14,6 +14,7 @@ import {
 } from '../layer.js';
 import { serializeId } from '../serialize.js';
 import type { Variable } from '../variable.js';
+import { positiveInteger } from './options.js';
 
 export interface EmbeddingConfig extends LayerConfig {
   /** The number of distinct ids: ids run from 0 to inputDim − 1. */
@@ -54,23 +55,9 @@ export class Embedding extends Layer {
         : config,
       'Embedding',
     );
-    for (const key of ['inputDim', 'outputDim'] as const) {
-      if (!Number.isInteger(config[key]) || config[key] < 1) {
-        throw new ValueError(
-          `${this.name}: ${key} is ${JSON.stringify(config[key])}, expected a positive integer`,
-        );
-      }
-    }
-    if (
-      config.inputLength !== undefined &&
-      (!Number.isInteger(config.inputLength) || config.inputLength < 1)
-    ) {
-      throw new ValueError(
-        `${this.name}: inputLength is ${JSON.stringify(config.inputLength)}, expected a positive integer`,
-      );
-    }
-    this.inputDim = config.inputDim;
-    this.outputDim = config.outputDim;
+    this.inputDim = positiveInteger(this.name, 'inputDim', config.inputDim);
+    this.outputDim = positiveInteger(this.name, 'outputDim', config.outputDim);
+    if (config.inputLength !== undefined) positiveInteger(this.name, 'inputLength', config.inputLength);
     this.maskZero = config.maskZero ?? false;
     this.inputLength = config.inputLength;
     this.#config = config;

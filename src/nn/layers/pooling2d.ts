@@ -1,8 +1,9 @@
 import { avgPool2d, maxPool2d } from '../../ops/pool2d.js';
 import { type Padding, type Pair, pair } from '../../ops/window.js';
-import { ShapeError, ValueError } from '../../tensor/errors.js';
+import { ShapeError } from '../../tensor/errors.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { type CallContext, Layer, type LayerConfig, type Shape, singleInput, singleShape } from '../layer.js';
+import { paddingOption } from './options.js';
 import { windowOutput } from './window.js';
 
 export interface Pooling2DConfig extends LayerConfig {
@@ -23,12 +24,7 @@ abstract class Pooling2D extends Layer {
     super(config, className);
     this.poolSize = pair(this.name, 'poolSize', config.poolSize ?? 2);
     this.strides = pair(this.name, 'strides', config.strides ?? this.poolSize);
-    this.padding = config.padding ?? 'valid';
-    if (this.padding !== 'valid' && this.padding !== 'same') {
-      throw new ValueError(
-        `${this.name}: padding is ${JSON.stringify(this.padding)}, expected 'valid' or 'same'`,
-      );
-    }
+    this.padding = paddingOption(this.name, config.padding);
   }
 
   override build(inputShape: Shape | Shape[]): void {
