@@ -1,9 +1,9 @@
 import type { TypedArray } from '../backend/index.js';
+import { permutation, uniformStream } from '../data/split.js';
 import { gather } from '../ops/gather.js';
 import { reshape } from '../ops/reshape.js';
 import { tensor } from '../tensor/creation.js';
 import { ShapeError, ValueError } from '../tensor/errors.js';
-import { randomUniform } from '../tensor/random.js';
 import { Tensor } from '../tensor/tensor.js';
 
 /** What fit, evaluate and predict take as x or y: a tensor, a typed array, or one per input. */
@@ -128,8 +128,10 @@ export class TensorBatches implements Iterable<Batch> {
   *[Symbol.iterator](): Iterator<Batch> {
     const { batchSize, shuffle, sampleWeight, begin = 0 } = this.options;
     const n = this.size;
-    const order = shuffle ? permutation(n) : Int32Array.from({ length: n }, (_, i) => i);
-    for (let i = 0; i < n; i++) order[i] += begin;
+    // The data layer's seeded Fisher–Yates, drawn from the global stream so setSeed decides it.
+    const order = shuffle
+      ? Int32Array.from(permutation(n, uniformStream()), (i) => i + begin)
+      : Int32Array.from({ length: n }, (_, i) => i + begin);
     for (let start = 0; start < n; start += batchSize) {
       const indices = tensor(order.subarray(start, Math.min(n, start + batchSize)));
       yield {
@@ -139,15 +141,4 @@ export class TensorBatches implements Iterable<Batch> {
       };
     }
   }
-}
-
-/** A uniformly random order of 0…n−1 (Fisher–Yates), drawn from the seeded global stream. */
-function permutation(n: number): Int32Array {
-  const order = Int32Array.from({ length: n }, (_, i) => i);
-  const draws = randomUniform([Math.max(n - 1, 1)]).values;
-  for (let i = n - 1; i > 0; i--) {
-    const j = Math.floor(draws[n - 1 - i] * (i + 1));
-    [order[i], order[j]] = [order[j], order[i]];
-  }
-  return order;
 }

@@ -5,7 +5,7 @@ import { Mean } from '../metrics/mean.js';
 import type { Metric } from '../metrics/metric.js';
 import { activation } from '../nn/activations.js';
 import { Graph } from '../nn/graph.js';
-import type { CallContext, Layer, Shape, SymbolicTensor } from '../nn/layer.js';
+import type { CallContext, Layer, SymbolicTensor } from '../nn/layer.js';
 import type { Loss } from '../nn/loss.js';
 import { loss as resolveLoss } from '../nn/losses.js';
 import type { Serialized } from '../nn/serialize.js';
@@ -225,7 +225,7 @@ export class Model implements TrainingModel {
   predict(x: Data, options: PredictOptions = {}): Tensor | Tensor[] {
     const { batchSize = 32 } = options;
     checkBatchSize(batchSize);
-    const xs = this.#inputTensors(x, 'predict');
+    const xs = this.inputTensors(x, 'predict');
     const n = sampleCount(xs, 'predict');
     const parts: Tensor[][] = [];
     noGrad(() => {
@@ -246,28 +246,21 @@ export class Model implements TrainingModel {
   }
 
   /** Loss and metrics over (x, y), as {loss, accuracy, …}. */
-  async evaluate(
-    x: Data | BatchIterable,
-    y?: Data,
-    options: PredictOptions & { verbose?: 0 | 1 } = {},
-  ): Promise<Logs> {
+  async evaluate(x: Data | BatchIterable, y?: Data, options: PredictOptions = {}): Promise<Logs> {
     const { batchSize = 32 } = options;
     checkBatchSize(batchSize);
-    this.#resetMetrics();
+    this.resetMetrics();
     for await (const batch of this.batches(x, y, { batchSize, shuffle: false }, 'evaluate')) {
-      noGrad(() => this.#step(batch, false));
+      noGrad(() => this.step(batch, false));
     }
-    return this.#results();
+    return this.results();
   }
 
   /** One optimizer step on one batch; returns that batch's loss and metrics. */
   trainOnBatch(x: Data, y: Data): Logs {
-    this.#resetMetrics();
-    this.#step(
-      { xs: this.#inputTensors(x, 'trainOnBatch'), ys: this.#targetTensors(y, 'trainOnBatch') },
-      true,
-    );
-    return this.#results();
+    this.resetMetrics();
+    this.step({ xs: this.inputTensors(x, 'trainOnBatch'), ys: this.targetTensors(y, 'trainOnBatch') }, true);
+    return this.results();
   }
 
   /** Keras's fit: see FitOptions. Returns the History of per-epoch logs. */
@@ -289,61 +282,40 @@ export class Model implements TrainingModel {
     }
     if (y === undefined)
       throw new ValueError(`${where}: y is missing; pass targets, or a dataset of {x, y} batches`);
-    yield* new TensorBatches(this.#inputTensors(x, where), this.#targetTensors(y, where), options);
+    yield* new TensorBatches(this.inputTensors(x, where), this.targetTensors(y, where), options);
   }
 
-  /** @internal */
+  /** @internal One tensor per model input, building the model from them if it is not yet built. */
   inputTensors(x: Data, where: string): Tensor[] {
-    return this.#inputTensors(x, where);
-  }
-
-  /** @internal */
-  targetTensors(y: Data, where: string): Tensor[] {
-    return this.#targetTensors(y, where);
-  }
-
-  #inputTensors(x: Data, where: string): Tensor[] {
-    const shapes = this.built ? this.inputs.map((s) => s.shape.slice(1)) : this.#unbuiltInputShapes(x);
+    // Before the model is built, a typed array's sample shape is unknown (toTensors says so).
+    const shapes = this.built ? this.inputs.map((s) => s.shape.slice(1)) : [x].flat().map(() => [null]);
     const xs = toTensors(x, shapes, `${where}: x`);
     if (!this.built) this.buildFrom(xs);
     return xs;
   }
 
-  #unbuiltInputShapes(x: Data): Shape[] {
-    return (Array.isArray(x) ? x : [x]).map(() => [null]);
-  }
-
-  #targetTensors(y: Data, where: string): Tensor[] {
-    const shapes = this.outputs.map((s) => s.shape.slice(1));
-    return toTensors(y, shapes, `${where}: y`);
-  }
-
-  /** @internal Resets the running loss and metrics (at the start of each epoch). */
-  resetMetrics(): void {
-    this.#resetMetrics();
-  }
-
-  /** @internal The running loss and metrics since the last reset. */
-  results(): Logs {
-    return this.#results();
-  }
-
-  /** @internal One batch: forward, loss, and (when training) backward and an optimizer step. */
-  step(batch: Batch, training: boolean): void {
-    this.#step(batch, training);
+  /** @internal One tensor per model output. */
+  targetTensors(y: Data, where: string): Tensor[] {
+    return toTensors(
+      y,
+      this.outputs.map((s) => s.shape.slice(1)),
+      `${where}: y`,
+    );
   }
 
   #lossMean = new Mean('loss');
   #outputLossMeans: Mean[] = [];
 
-  #resetMetrics(): void {
+  /** @internal Resets the running loss and metrics (at the start of each epoch). */
+  resetMetrics(): void {
     const c = this.#compiledOrThrow('metrics');
     this.#lossMean.reset();
     this.#outputLossMeans = c.losses.map((_, i) => new Mean(`output_${i}_loss`));
     for (const list of c.metrics) for (const m of list) m.reset();
   }
 
-  #results(): Logs {
+  /** @internal The running loss and metrics since the last reset. */
+  results(): Logs {
     const c = this.#compiledOrThrow('metrics');
     const names = this.metricNames();
     const values = [
@@ -354,7 +326,8 @@ export class Model implements TrainingModel {
     return Object.fromEntries(names.map((name, i) => [name, values[i]]));
   }
 
-  #step(batch: Batch, training: boolean): void {
+  /** @internal One batch: forward, loss, and (when training) backward and an optimizer step. */
+  step(batch: Batch, training: boolean): void {
     const c = this.#compiledOrThrow(training ? 'fit' : 'evaluate');
     const graph = this.graph('fit');
     if (batch.ys.length !== c.losses.length) {
@@ -400,6 +373,7 @@ export class Model implements TrainingModel {
       this.#lossMean.updateValue(total.item(), n);
       for (const [i, l] of outputLosses.entries()) this.#outputLossMeans[i]?.updateValue(l.item(), n);
       predictions.forEach((p, i) => {
+        if (c.metrics[i].length === 0) return;
         const probabilities = fuse ? activation(c.losses[i].logitsOf!)(p.detach()) : p.detach();
         for (const m of c.metrics[i]) m.update(batch.ys[i], probabilities, batch.sampleWeight);
       });

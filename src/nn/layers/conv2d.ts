@@ -3,33 +3,17 @@ import { type Padding, type Pair, pair } from '../../ops/window.js';
 import { ShapeError } from '../../tensor/errors.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { type ActivationName, activation, withActivation } from '../activations.js';
-import {
-  type CallContext,
-  type InitializerId,
-  Layer,
-  type LayerConfig,
-  type RegularizerId,
-  type Shape,
-  singleInput,
-  singleShape,
-} from '../layer.js';
-import { serializeId } from '../serialize.js';
+import { type CallContext, Layer, type Shape, singleInput, singleShape } from '../layer.js';
 import type { Variable } from '../variable.js';
-import { paddingOption, positiveInteger } from './options.js';
+import { type KernelLayerConfig, kernelLayerConfig, paddingOption, positiveInteger } from './options.js';
 import { windowOutput } from './window.js';
 
-export interface Conv2DConfig extends LayerConfig {
+export interface Conv2DConfig extends KernelLayerConfig {
   filters: number;
   kernelSize: Pair;
   strides?: Pair;
   padding?: Padding;
   dilationRate?: Pair;
-  activation?: ActivationName;
-  useBias?: boolean;
-  kernelInitializer?: InitializerId;
-  biasInitializer?: InitializerId;
-  kernelRegularizer?: RegularizerId;
-  biasRegularizer?: RegularizerId;
 }
 
 /** 2-D convolution over NHWC inputs (channels last, as Keras's default). */
@@ -122,19 +106,13 @@ export class Conv2D extends Layer {
   }
 
   protected layerConfig(): Record<string, unknown> {
-    const c = this.#config;
     return {
       filters: this.filters,
       kernelSize: this.kernelSize,
       strides: this.strides,
       padding: this.padding,
       dilationRate: this.dilationRate,
-      activation: this.activation,
-      useBias: this.useBias,
-      kernelInitializer: serializeId(c.kernelInitializer ?? 'glorotUniform'),
-      biasInitializer: serializeId(c.biasInitializer ?? 'zeros'),
-      kernelRegularizer: serializeId(c.kernelRegularizer),
-      biasRegularizer: serializeId(c.biasRegularizer),
+      ...kernelLayerConfig(this.#config, this.activation, this.useBias),
     };
   }
 }

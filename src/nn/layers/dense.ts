@@ -2,28 +2,12 @@ import { matMul } from '../../ops/matmul.js';
 import { ShapeError } from '../../tensor/errors.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { type ActivationName, activation, withActivation } from '../activations.js';
-import {
-  type CallContext,
-  type InitializerId,
-  Layer,
-  type LayerConfig,
-  type RegularizerId,
-  type Shape,
-  singleInput,
-  singleShape,
-} from '../layer.js';
-import { serializeId } from '../serialize.js';
+import { type CallContext, Layer, type Shape, singleInput, singleShape } from '../layer.js';
 import type { Variable } from '../variable.js';
-import { positiveInteger } from './options.js';
+import { type KernelLayerConfig, kernelLayerConfig, positiveInteger } from './options.js';
 
-export interface DenseConfig extends LayerConfig {
+export interface DenseConfig extends KernelLayerConfig {
   units: number;
-  activation?: ActivationName;
-  useBias?: boolean;
-  kernelInitializer?: InitializerId;
-  biasInitializer?: InitializerId;
-  kernelRegularizer?: RegularizerId;
-  biasRegularizer?: RegularizerId;
 }
 
 /** activation(x · kernel + bias) over the last axis; bias and activation run inside the GEMM. */
@@ -81,15 +65,9 @@ export class Dense extends Layer {
   }
 
   protected layerConfig(): Record<string, unknown> {
-    const c = this.#config;
     return {
       units: this.units,
-      activation: this.activation,
-      useBias: this.useBias,
-      kernelInitializer: serializeId(c.kernelInitializer ?? 'glorotUniform'),
-      biasInitializer: serializeId(c.biasInitializer ?? 'zeros'),
-      kernelRegularizer: serializeId(c.kernelRegularizer),
-      biasRegularizer: serializeId(c.biasRegularizer),
+      ...kernelLayerConfig(this.#config, this.activation, this.useBias),
     };
   }
 }
