@@ -1,7 +1,7 @@
 import { allocate, type DType } from '../backend/index.js';
 import { sizeOf } from '../backend/storage.js';
 import { validShape } from './creation.js';
-import { DTypeError, messages } from './errors.js';
+import { DTypeError, messages, ValueError } from './errors.js';
 import { Tensor } from './tensor.js';
 
 /**
@@ -22,6 +22,17 @@ class Rng {
       z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
       this.#s[i] = (z ^ (z >>> 16)) >>> 0;
     }
+  }
+
+  get state(): RngState {
+    return { s: [...this.#s], spareNormal: this.#spareNormal };
+  }
+
+  static fromState(state: RngState): Rng {
+    const rng = new Rng(0);
+    rng.#s.set(state.s);
+    rng.#spareNormal = state.spareNormal;
+    return rng;
   }
 
   nextUint32(): number {
@@ -65,6 +76,43 @@ let global = new Rng((Math.random() * 2 ** 32) >>> 0);
 /** Seeds the one random stream behind initializers, dropout and shuffling, for reproducible runs. */
 export function setSeed(seed: number): void {
   global = new Rng(seed);
+}
+
+/**
+ * @internal Where the global stream stands: the four xoshiro words and the Box–Muller value
+ * kept for the next normal draw. Plain numbers, so it survives JSON exactly.
+ */
+export interface RngState {
+  s: number[];
+  spareNormal: number | null;
+}
+
+/** @internal The global stream's state, for a backup to resume it exactly (BackupAndRestore). */
+export function getRngState(): RngState {
+  return global.state;
+}
+
+/** @internal Puts the global stream back where getRngState found it. */
+export function setRngState(state: RngState): void {
+  const words = state?.s;
+  const valid =
+    Array.isArray(words) &&
+    words.length === 4 &&
+    words.every((w) => Number.isInteger(w) && w >= 0 && w < 2 ** 32) &&
+    // xoshiro's all-zero state is a fixed point: it would draw zeros forever.
+    words.some((w) => w !== 0) &&
+    (state.spareNormal === null || Number.isFinite(state.spareNormal));
+  if (!valid) {
+    throw new ValueError(
+      messages.invalidArgument(
+        'setRngState',
+        'state',
+        state,
+        '{s: four 32-bit unsigned integers, not all zero; spareNormal: a finite number or null}',
+      ),
+    );
+  }
+  global = Rng.fromState(state);
 }
 
 /** The random stream used when no seed is given: an explicit seed gives a private stream. */

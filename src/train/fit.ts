@@ -26,6 +26,26 @@ export interface FitOptions {
   initialEpoch?: number;
 }
 
+/** @internal What a callback that restores an interrupted run found in onTrainBegin. */
+export interface RestoredRun {
+  /** The last epoch already done (0-based): fit goes on with the next. */
+  epoch: number;
+  /** That epoch's logs, which onTrainEnd gets when no epoch is left to run. */
+  logs: Logs;
+  /** The epochs already done, as History records them; fit's History starts from them. */
+  history: { epoch: number[]; history: Record<string, number[]> };
+}
+
+/** @internal A callback that can restore an interrupted run (BackupAndRestore). */
+export interface RunRestorer {
+  /** What onTrainBegin restored, or null when the run starts afresh. */
+  restoredRun(): RestoredRun | null;
+}
+
+function restoresRuns(cb: Callback): cb is Callback & RunRestorer {
+  return typeof (cb as Partial<RunRestorer>).restoredRun === 'function';
+}
+
 /**
  * Keras's fit loop: batches → callback hooks → train step → validation, logged with `val_`
  * → History.
@@ -94,7 +114,17 @@ export async function fitModel(
   model.stopTraining = false;
   await each((cb) => cb.onTrainBegin({}));
   let logs: Logs = {};
-  for (let epoch = initialEpoch; epoch < epochs && !model.stopTraining; epoch++) {
+  let start = initialEpoch;
+  // Asked after every onTrainBegin has run, since History's would wipe the restored epochs.
+  for (const cb of callbacks) {
+    const run = restoresRuns(cb) ? cb.restoredRun() : null;
+    if (run === null) continue;
+    start = run.epoch + 1;
+    logs = run.logs;
+    history.epoch = run.history.epoch;
+    history.history = run.history.history;
+  }
+  for (let epoch = start; epoch < epochs && !model.stopTraining; epoch++) {
     await each((cb) => cb.onEpochBegin(epoch, {}));
     model.resetMetrics();
     let step = 0;

@@ -1,4 +1,5 @@
 // Keras's callbacks, as classes and as TensorFlow.js-style factories (`earlyStopping({…})`).
+import { BackupAndRestore, type BackupAndRestoreOptions } from './backup-and-restore.js';
 import { CSVLogger, type CSVLoggerOptions } from './csv-logger.js';
 import { EarlyStopping, type EarlyStoppingOptions } from './early-stopping.js';
 import {
@@ -10,6 +11,7 @@ import { ModelCheckpoint, type ModelCheckpointOptions } from './model-checkpoint
 import { ReduceLROnPlateau, type ReduceLROnPlateauOptions } from './reduce-lr-on-plateau.js';
 import { TerminateOnNaN } from './terminate-on-nan.js';
 
+export { BackupAndRestore, type BackupAndRestoreOptions } from './backup-and-restore.js';
 export { CSVLogger, type CSVLoggerOptions } from './csv-logger.js';
 export { EarlyStopping, type EarlyStoppingOptions } from './early-stopping.js';
 export { History } from './history.js';
@@ -48,4 +50,8 @@ export function csvLogger(options: CSVLoggerOptions): CSVLogger {
 
 export function terminateOnNaN(): TerminateOnNaN {
   return new TerminateOnNaN();
+}
+
+export function backupAndRestore(options: BackupAndRestoreOptions): BackupAndRestore {
+  return new BackupAndRestore(options);
 }
