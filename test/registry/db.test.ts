@@ -1,0 +1,63 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { openRegistry, RegistryError } from '../../src/registry/index.js';
+import { tempDir } from './fixtures/setup.js';
+
+const pragma = (file: string, name: string) => {
+  const db = new Database(file, { readonly: true });
+  try {
+    return db.pragma(name, { simple: true });
+  } finally {
+    db.close();
+  }
+};
+
+describe('the registry database', () => {
+  it('is created with its folder, in WAL mode, at the current schema version', () => {
+    const home = path.join(tempDir(), 'nested', 'home');
+    openRegistry(home).close();
+    const file = path.join(home, 'deepline.db');
+    expect(fs.existsSync(file)).toBe(true);
+    expect(pragma(file, 'journal_mode')).toBe('wal');
+    expect(pragma(file, 'user_version')).toBe(1);
+  });
+
+  it('opens again without migrating twice and keeps its rows', () => {
+    const home = tempDir();
+    const first = openRegistry(home);
+    const run = first.startRun({ name: 'p', key: 'k' });
+    first.close();
+    const second = openRegistry(home);
+    expect(second.getRun(run.id).name).toBe('p');
+    second.close();
+  });
+
+  it('refuses a database from a newer deepline', () => {
+    const home = tempDir();
+    openRegistry(home).close();
+    const db = new Database(path.join(home, 'deepline.db'));
+    db.pragma('user_version = 99');
+    db.close();
+    expect(() => openRegistry(home)).toThrow(RegistryError);
+    expect(() => openRegistry(home)).toThrow(
+      /has schema version 99 but this deepline knows only up to 1; upgrade/,
+    );
+  });
+
+  it('names a file that is not SQLite', () => {
+    const home = tempDir();
+    const file = path.join(home, 'deepline.db');
+    fs.writeFileSync(file, 'name,value\nthis is a csv file, not a database\n'.repeat(20));
+    expect(() => openRegistry(home)).toThrow(RegistryError);
+    expect(() => openRegistry(home)).toThrow(`${file} is not a SQLite database`);
+  });
+
+  it('names a home that cannot be created', () => {
+    const blocker = path.join(tempDir(), 'a-file');
+    fs.writeFileSync(blocker, '');
+    expect(() => openRegistry(path.join(blocker, 'home'))).toThrow(RegistryError);
+    expect(() => openRegistry(path.join(blocker, 'home'))).toThrow('cannot open the registry database');
+  });
+});
