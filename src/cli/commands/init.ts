@@ -1,0 +1,43 @@
+import { existsSync } from 'node:fs';
+import { cp, mkdir } from 'node:fs/promises';
+import { basename, dirname, join, relative } from 'node:path';
+import { Command } from 'commander';
+import { UsageError } from '../errors.js';
+import { packageRoot, templates } from '../templates.js';
+
+export function initCommand(): Command {
+  return new Command('init')
+    .description('write a starter pipeline file (and the data it reads) into a folder')
+    .argument('<template>', `one of: ${Object.keys(templates).join(', ')}`)
+    .argument('[dir]', 'where to write it', '.')
+    .option('--force', 'overwrite files that exist')
+    .addHelpText(
+      'after',
+      `\nTemplates:\n${Object.entries(templates)
+        .map(([name, t]) => `  ${name.padEnd(10)} ${t.about}`)
+        .join('\n')}`,
+    )
+    .action(async (name: string, dir: string, flags: { force?: boolean }) => {
+      const template = templates[name];
+      if (!template)
+        throw new UsageError(
+          `init: no template '${name}'; the templates are ${Object.keys(templates).join(', ')}`,
+        );
+      const source = join(packageRoot, template.pipeline);
+      const target = join(dir, basename(source));
+      const copies = [
+        [source, target],
+        ...template.data.map((d) => [join(dirname(source), d), join(dir, d)]),
+      ] as const;
+      for (const [, to] of copies)
+        if (existsSync(to) && !flags.force)
+          throw new UsageError(`init: ${to} exists; pass --force to overwrite it`);
+      await mkdir(dir, { recursive: true });
+      for (const [from, to] of copies) await cp(from, to, { recursive: true, force: true });
+      const shown = relative(process.cwd(), target) || target;
+      console.log(
+        `wrote ${shown}${template.data.length ? ` and ${template.data.map((d) => join(dir, d)).join(', ')}` : ''}`,
+      );
+      console.log(`next: npx deepline run ${shown}`);
+    });
+}

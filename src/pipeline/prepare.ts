@@ -1,0 +1,201 @@
+import { type CleaningPlan, fitCleaning } from '../data/clean/plan.js';
+import type { MnistSplit } from '../data/mnist.js';
+import { type Profile, profile } from '../data/profile.js';
+import { formatStepReport, Quarantine, type StepReport } from '../data/report.js';
+import { inferSchema, type Schema } from '../data/schema.js';
+import { trainTestSplit } from '../data/split.js';
+import type { Table } from '../data/table.js';
+import { inferLabelKind, type LabelSpec } from '../data/transform/label.js';
+import { type FittedFeatures, featurePipeline } from '../data/transform/pipeline.js';
+import { slice } from '../ops/slice.js';
+import { Tensor } from '../tensor/tensor.js';
+import type { PipelineConfig } from './config.js';
+import type { Task } from './evaluation.js';
+import type { Source } from './source.js';
+
+export interface Part {
+  x: Tensor[];
+  y: Tensor;
+}
+
+/** Everything between the source and the model: split, cleaned, transformed, and accounted for. */
+export interface Prepared {
+  task: Task;
+  /** Class labels as strings, in the order of the model's outputs (binary: negative, positive). */
+  classes: string[];
+  inputs: Record<string, number[]>;
+  inputDims: Record<string, number>;
+  train: Part;
+  validation: Part;
+  test: Part;
+  /** The test rows as read (before cleaning), to score another model's own pipeline on them. */
+  testTable?: Table;
+  cleaning?: CleaningPlan;
+  features?: FittedFeatures;
+  profile?: Profile;
+  schema?: Schema;
+  /** What validation found: against the production model's schema (tables), or in the pixels and labels (images). */
+  anomalies: { severity: 'error' | 'warning'; column?: string; message: string }[];
+  rows: { input: number; kept: number; dropped: number; quarantined: number };
+  steps: { step: string; rowsDropped: number; cellsChanged: number; detail: string }[];
+  quarantine: Quarantine;
+  split: { train: number; validation: number; test: number };
+}
+
+const labelKinds: Record<Task, LabelSpec['kind']> = {
+  binary: 'binary',
+  multiclass: 'index',
+  regression: 'number',
+};
+const tasks: Record<LabelSpec['kind'], Task> = {
+  binary: 'binary',
+  index: 'multiclass',
+  number: 'regression',
+};
+
+export function prepare(source: Source, config: PipelineConfig): Prepared {
+  return source.kind === 'images' ? prepareImages(source, config) : prepareTable(source.table, config);
+}
+
+/** Image datasets come with their test split; validation is the end of the training split, as Keras's validationSplit. */
+function prepareImages(source: Extract<Source, { kind: 'images' }>, config: PipelineConfig): Prepared {
+  const { train, test } = source;
+  const n = train.images.shape[0];
+  const share = config.data.split.validation;
+  const held = share >= 1 ? Math.min(share, n - 1) : Math.round(n * share);
+  const cut = (t: Tensor, begin: number, count: number) =>
+    slice(t, [begin, ...t.shape.slice(1).map(() => 0)], [count, ...t.shape.slice(1).map(() => -1)]);
+  const part = (begin: number, count: number): Part => ({
+    x: [cut(train.images, begin, count)],
+    y: cut(train.labels, begin, count),
+  });
+  const total = n + test.images.shape[0];
+  return {
+    task: 'multiclass',
+    classes: source.classes,
+    inputs: { image: train.images.shape.slice(1) },
+    inputDims: {},
+    train: part(0, n - held),
+    validation: part(n - held, held),
+    test: { x: [test.images], y: test.labels },
+    anomalies: [
+      ...checkImages('train', train, source.classes.length),
+      ...checkImages('test', test, source.classes.length),
+    ],
+    rows: { input: total, kept: total, dropped: 0, quarantined: 0 },
+    steps: [],
+    quarantine: new Quarantine(),
+    split: { train: n - held, validation: held, test: test.images.shape[0] },
+  };
+}
+
+function prepareTable(table: Table, config: PipelineConfig): Prepared {
+  const label = config.data.label!;
+  const read = profile(table);
+  const schema = inferSchema(read);
+  const kind = config.data.task ? labelKinds[config.data.task] : inferLabelKind(table.column(label));
+  const { test: testShare, validation, seed, stratify } = config.data.split;
+  const parts = trainTestSplit(table, {
+    testSize: testShare,
+    validationSize: validation,
+    seed,
+    ...(stratify && kind !== 'number' && { stratify: label }),
+  });
+  const raw = { train: parts.train, validation: parts.validation!, test: parts.test };
+  const plan = fitCleaning(raw.train, config.clean);
+  const quarantine = new Quarantine();
+  const cleaned = {
+    train: plan.apply(raw.train, { quarantine }),
+    validation: plan.apply(raw.validation, { quarantine }),
+    test: plan.apply(raw.test, { quarantine }),
+  };
+  const labelSpec: LabelSpec = {
+    column: label,
+    kind,
+    ...(config.data.positive !== undefined && { positive: String(config.data.positive) }),
+  };
+  const features = featurePipeline({ columns: config.features, label: labelSpec }).fit(cleaned.train.table);
+  const part = (t: Table): Part => {
+    const { x, y } = features.transform(t);
+    return { x: x instanceof Tensor ? [x] : Object.values(x), y: y! };
+  };
+  const shapes = features.outputShapes.x;
+  const kept = cleaned.train.table.numRows + cleaned.validation.table.numRows + cleaned.test.table.numRows;
+  return {
+    task: tasks[kind],
+    classes: features.label!.classes.map(String),
+    inputs: Array.isArray(shapes) ? { features: shapes } : shapes,
+    inputDims: features.inputDims,
+    train: part(cleaned.train.table),
+    validation: part(cleaned.validation.table),
+    test: part(cleaned.test.table),
+    testTable: raw.test,
+    cleaning: plan,
+    features,
+    profile: read,
+    schema,
+    anomalies: [],
+    rows: {
+      input: table.numRows,
+      kept,
+      quarantined: quarantine.size,
+      dropped: table.numRows - kept - quarantine.size,
+    },
+    steps: mergeReports([cleaned.train.reports, cleaned.validation.reports, cleaned.test.reports]),
+    quarantine,
+    split: {
+      train: cleaned.train.table.numRows,
+      validation: cleaned.validation.table.numRows,
+      test: cleaned.test.table.numRows,
+    },
+  };
+}
+
+/** Pixels must be scaled to [0, 1] and labels must name a class: anything else would train on garbage. */
+function checkImages(part: string, split: MnistSplit, classes: number): Prepared['anomalies'] {
+  const found: Prepared['anomalies'] = [];
+  let bad = 0;
+  for (const v of split.images.values) if (!(v >= 0 && v <= 1)) bad++;
+  if (bad > 0)
+    found.push({
+      severity: 'error',
+      column: 'image',
+      message: `${part}: ${bad} pixel values outside [0, 1]`,
+    });
+  let labels = 0;
+  for (const v of split.labels.values) if (!(Number.isInteger(v) && v >= 0 && v < classes)) labels++;
+  if (labels > 0)
+    found.push({
+      severity: 'error',
+      column: 'label',
+      message: `${part}: ${labels} labels outside 0..${classes - 1}`,
+    });
+  return found;
+}
+
+/** The same plan ran on three parts: one line per step, counts summed. */
+function mergeReports(parts: readonly (readonly StepReport[])[]): Prepared['steps'] {
+  return parts[0].map((first, i) => {
+    const sum = (f: (r: StepReport) => Record<string, number>): Record<string, number> => {
+      const out: Record<string, number> = {};
+      for (const p of parts) for (const [k, v] of Object.entries(f(p[i]))) out[k] = (out[k] ?? 0) + v;
+      return out;
+    };
+    const merged: StepReport = {
+      step: first.step,
+      rowsIn: parts.reduce((s, p) => s + p[i].rowsIn, 0),
+      rowsOut: parts.reduce((s, p) => s + p[i].rowsOut, 0),
+      dropped: sum((r) => r.dropped),
+      quarantined: parts.reduce((s, p) => s + p[i].quarantined, 0),
+      changedCells: sum((r) => r.changedCells),
+      flagged: sum((r) => r.flagged ?? {}),
+    };
+    const total = (r: Record<string, number>) => Object.values(r).reduce((s, v) => s + v, 0);
+    return {
+      step: merged.step,
+      rowsDropped: total(merged.dropped) + merged.quarantined,
+      cellsChanged: total(merged.changedCells),
+      detail: formatStepReport(merged),
+    };
+  });
+}

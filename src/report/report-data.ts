@@ -1,0 +1,142 @@
+/**
+ * Everything one run report shows. The pipeline runner fills it; every section except the run
+ * summary and the evaluation is optional and appears only when its data is present.
+ */
+export interface ReportData {
+  /** e.g. 'churn — run 3f2a9c01d2e4' */
+  title: string;
+  /** ISO 8601 */
+  generatedAt: string;
+  run: RunInfo;
+  data?: DataReport;
+  training?: { epochs: EpochMetrics[] };
+  evaluation: Evaluation;
+  value?: BusinessValue;
+  gates?: Gate[];
+  registry?: RegistryOutcome;
+  /** Commands to run next, e.g. 'deepline serve --model churn@production'. */
+  next?: string[];
+}
+
+export interface RunInfo {
+  id: string;
+  name: string;
+  status: string;
+  startedAt: string;
+  /** Stage name → seconds. */
+  durations: Record<string, number>;
+  params: Record<string, unknown>;
+}
+
+export interface DataReport {
+  source: string;
+  /** input = kept + dropped + quarantined */
+  rows: { input: number; kept: number; dropped: number; quarantined: number };
+  cleaning: CleaningSummary[];
+  profile?: ColumnSummary[];
+  anomalies?: Anomaly[];
+  split: { train: number; validation: number; test: number };
+}
+
+export interface CleaningSummary {
+  step: string;
+  rowsDropped: number;
+  cellsChanged: number;
+  detail?: string;
+}
+
+export interface ColumnSummary {
+  name: string;
+  type: string;
+  missing: number;
+  distinct: number;
+  min?: number;
+  max?: number;
+  mean?: number;
+  top?: { value: string; count: number }[];
+  histogram?: HistogramBin[];
+}
+
+export interface HistogramBin {
+  start: number;
+  end: number;
+  count: number;
+}
+
+export interface Anomaly {
+  severity: 'error' | 'warning';
+  column?: string;
+  message: string;
+}
+
+/** Keys like 'loss', 'val_loss', 'accuracy', 'val_accuracy': each pair is charted train vs validation. */
+export interface EpochMetrics {
+  epoch: number;
+  metrics: Record<string, number>;
+}
+
+export interface Evaluation {
+  task: 'binary' | 'multiclass' | 'regression';
+  metrics: Record<string, number>;
+  classes?: string[];
+  /** [actual][predicted], counts */
+  confusion?: number[][];
+  perClass?: ClassMetrics[];
+  roc?: { points: { fpr: number; tpr: number }[]; auc: number };
+  pr?: { points: { recall: number; precision: number }[]; auc: number };
+  misclassified?: MisclassifiedImage[];
+}
+
+export interface ClassMetrics {
+  label: string;
+  precision: number;
+  recall: number;
+  f1: number;
+  support: number;
+}
+
+export interface MisclassifiedImage {
+  /** Row-major, channels interleaved; 0..1 when `scale` is 1, 0..255 when it is 255. */
+  pixels: ArrayLike<number>;
+  scale: 1 | 255;
+  width: number;
+  height: number;
+  channels: 1 | 3;
+  actual: string;
+  predicted: string;
+  /** The model's probability for `predicted`, 0..1. */
+  confidence: number;
+}
+
+export interface BusinessValue {
+  currency: string;
+  /** e.g. 'approving a bad customer costs 5, rejecting a good one costs 1' */
+  description: string;
+  /** Values are per this many decisions, e.g. 1000. */
+  per: number;
+  curve: ThresholdValue[];
+  chosen: ThresholdValue;
+  best: ThresholdValue;
+  /** e.g. 'no model', 'production v2' */
+  baselines: { name: string; value: number }[];
+}
+
+export interface ThresholdValue {
+  threshold: number;
+  value: number;
+}
+
+export interface Gate {
+  metric: string;
+  op: string;
+  threshold: number;
+  actual: number;
+  passed: boolean;
+}
+
+export interface RegistryOutcome {
+  model: string;
+  version: number;
+  stage: string;
+  comparedWith?: { version: number; metric: string; candidate: number; production: number };
+}
