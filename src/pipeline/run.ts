@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
@@ -135,13 +135,19 @@ class PipelineRun {
     );
     const readSeconds = (performance.now() - started) / 1000;
     const key = createHash('sha256').update(this.text).update(source.fingerprint).digest('hex').slice(0, 24);
-    const checkpoints = join(this.registry.home, 'checkpoints', key);
-    const resumable = existsSync(checkpoints) ? this.registry.lastFailedRun(key) : undefined;
+    // The same pipeline on the same data, killed before it finished, left its checkpoints: pick
+    // them up. Each run otherwise gets its own folder, so identical runs at once do not collide.
+    const failed = this.registry.lastFailedRun(key);
+    const left = failed?.params.checkpoints;
+    const resumable = typeof left === 'string' && existsSync(left) ? failed : undefined;
+    const checkpoints = resumable
+      ? (left as string)
+      : join(this.registry.home, 'checkpoints', `${key}-${randomBytes(4).toString('hex')}`);
     this.#resumes = resumable?.id;
     this.#run = this.registry.startRun({
       name: config.name,
       key,
-      params: { ...flatParams(config), ...(resumable && { resumes: resumable.id }) },
+      params: { ...flatParams(config), checkpoints, ...(resumable && { resumes: resumable.id }) },
       pipelinePath: this.path,
       pipelineText: this.text,
       dataFingerprint: source.fingerprint,
