@@ -177,3 +177,41 @@ export { kFold, timeSplit, trainTestSplit } from './data/split.js';
 export { decodeImage, readImageFolder } from './data/images.js';
 export { type IdxArray, parseIdx, readIdx } from './data/idx.js';
 export { type LoadMnistOptions, loadMnist, type Mnist, type MnistSplit } from './data/mnist.js';
+
+// --- Pipelines, tracking, registry and reports ---------------------------------------------
+export {
+  type RunOptions,
+  type RunResult,
+  runPipeline,
+  type StageReporter,
+  type StatusUpdate,
+} from './pipeline/run.js';
+export {
+  loadPipelineConfig,
+  type PipelineConfig,
+  PipelineConfigError,
+  parsePipelineConfig,
+} from './pipeline/config.js';
+export { Artifact, type ArtifactMetadata, loadArtifact } from './pipeline/artifact.js';
+export {
+  type Evaluation,
+  evaluateBinary,
+  evaluateMulticlass,
+  evaluateRegression,
+  type Task,
+} from './pipeline/evaluation.js';
+export { businessValue, type ValueReport, type ValueSpec } from './pipeline/value.js';
+export { checkGates, type GateResult, type GateSpec, parseGate } from './pipeline/gates.js';
+export {
+  type ModelRef,
+  type ModelVersion,
+  openRegistry,
+  parseModelRef,
+  Registry,
+  RegistryError,
+  registryHome,
+  type RunRecord,
+  type Stage,
+} from './registry/index.js';
+export { type ReportData, renderReport, writeReport } from './report/index.js';
+export { runReportData, writeRunReport } from './report/run-report.js';

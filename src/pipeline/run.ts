@@ -247,14 +247,22 @@ class PipelineRun {
     let value: ValueReport | undefined;
     let threshold: number | undefined;
     if (prepared.task === 'binary') {
-      const labels = prepared.test.y.values;
       const wanted = config.evaluate.threshold ?? config.value?.threshold ?? 0.5;
-      if (config.value) value = businessValue(scores, labels, { ...config.value, threshold: wanted });
-      else if (wanted === 'best')
+      if (wanted === 'best' && !config.value)
         throw new PipelineConfigError(
           `${this.path}: evaluate.threshold 'best' needs a value section to say what is best`,
         );
-      threshold = value ? value.chosen.threshold : (wanted as number);
+      // 'best' is chosen on the validation split: chosen on the test rows, the value reported on
+      // them would flatter the model.
+      threshold =
+        wanted === 'best'
+          ? businessValue(scoresOf(model, prepared.validation.x), prepared.validation.y.values, {
+              ...config.value!,
+              threshold: 'best',
+            }).best.threshold
+          : wanted;
+      const labels = prepared.test.y.values;
+      if (config.value) value = businessValue(scores, labels, { ...config.value, threshold });
       Object.assign(
         evaluation.summary,
         evaluateBinary(scores, labels, { threshold, classes: binaryClasses(prepared) }),
@@ -547,9 +555,13 @@ function evaluate(
   y: Tensor,
   prepared: Prepared,
 ): { summary: Evaluation; scores: Float32Array } {
-  const out = model.predict(xs.length === 1 ? xs[0] : xs, { batchSize: 256 }) as Tensor;
-  const scores = Float32Array.from(out.values as Float32Array);
+  const scores = scoresOf(model, xs);
   return { summary: evaluateOutputs(prepared.task, scores, y.values, prepared.classes), scores };
+}
+
+function scoresOf(model: Model, xs: Tensor[]): Float32Array {
+  const out = model.predict(xs.length === 1 ? xs[0] : xs, { batchSize: 256 }) as Tensor;
+  return Float32Array.from(out.values as Float32Array);
 }
 
 /** The production model scored on the same raw test rows, through its own cleaning and features. */

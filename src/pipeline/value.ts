@@ -69,9 +69,14 @@ export function retentionMatrix(retention: {
   };
 }
 
-function money(amount: number, currency: string, signed: boolean): string {
+/** Money as every surface shows it: '−1,234.50 EUR' (a true minus sign), '+80.00 EUR' when signed. */
+export function formatMoney(amount: number, currency: string, signed = false): string {
   const sign = amount > 0 && signed ? '+' : amount < 0 ? '−' : '';
-  return `${sign}${Math.abs(amount).toFixed(2)}${currency ? ` ${currency}` : ''}`;
+  const digits = Math.abs(amount).toLocaleString('en-US', {
+    minimumFractionDigits: 2,
+    maximumFractionDigits: 2,
+  });
+  return `${sign}${digits}${currency ? ` ${currency}` : ''}`;
 }
 
 function describe(spec: ValueSpec, matrix: ValueMatrix, currency: string): string {
@@ -79,15 +84,15 @@ function describe(spec: ValueSpec, matrix: ValueMatrix, currency: string): strin
   if ('retention' in spec) {
     const accept = Number(((spec.retention.acceptRate ?? 1) * 100).toFixed(1));
     return (
-      `${prefix}a retained customer is worth ${money(spec.retention.customerValue, currency, false)}, ` +
-      `an offer costs ${money(spec.retention.offerCost, currency, false)}, ${accept}% accept`
+      `${prefix}a retained customer is worth ${formatMoney(spec.retention.customerValue, currency)}, ` +
+      `an offer costs ${formatMoney(spec.retention.offerCost, currency)}, ${accept}% accept`
     );
   }
   return (
-    `${prefix}true positive ${money(matrix.truePositive, currency, true)}, ` +
-    `false positive ${money(matrix.falsePositive, currency, true)}, ` +
-    `true negative ${money(matrix.trueNegative, currency, true)}, ` +
-    `false negative ${money(matrix.falseNegative, currency, true)}`
+    `${prefix}true positive ${formatMoney(matrix.truePositive, currency, true)}, ` +
+    `false positive ${formatMoney(matrix.falsePositive, currency, true)}, ` +
+    `true negative ${formatMoney(matrix.trueNegative, currency, true)}, ` +
+    `false negative ${formatMoney(matrix.falseNegative, currency, true)}`
   );
 }
 

@@ -10,11 +10,7 @@ export function formatMetric(x: number): string {
   return x.toLocaleString('en-US', { minimumSignificantDigits: 4, maximumSignificantDigits: 4 });
 }
 
-/** Money with two decimals and the currency as given: '-1,234.50 EUR'. */
-export function formatMoney(x: number, currency: string): string {
-  if (!Number.isFinite(x)) return `${x} ${currency}`;
-  return `${x.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })} ${currency}`;
-}
+export { formatMoney } from '../pipeline/value.js';
 
 /** A share of a whole: '12.5%'. */
 export function formatPercent(part: number, whole: number): string {

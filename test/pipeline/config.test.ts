@@ -32,7 +32,7 @@ describe('pipeline file', () => {
   });
 
   test('the examples are valid pipeline files', () => {
-    for (const file of ['examples/mnist.yaml', 'examples/churn.yaml']) {
+    for (const file of ['examples/mnist.yaml', 'examples/churn.yaml', 'examples/credit.yaml']) {
       const text = readFileSync(new URL(`../../${file}`, import.meta.url), 'utf8');
       expect(() => parsePipelineConfig(text, file)).not.toThrow();
     }

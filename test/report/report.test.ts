@@ -79,7 +79,7 @@ describe('binary report with data, training and business value', () => {
     expect(page).toContain('<td>precision</td><td class="num">0.7000</td>');
     expect(page).toContain('1,200.00 EUR per 1,000 decisions');
     expect(page).toContain(
-      '<td>no model</td><td class="num">-250.00 EUR</td><td class="num">1,450.00 EUR</td>',
+      '<td>no model</td><td class="num">−250.00 EUR</td><td class="num">1,450.00 EUR</td>',
     );
     expect(page).toContain('<td>train</td><td class="num">3 min 05 s</td>');
     expect(page).toContain('<td class="num">1,834</td>');
@@ -180,7 +180,7 @@ test('number formats', () => {
     '1.235e-4',
     'NaN',
   ]);
-  expect(formatMoney(-1234.5, 'EUR')).toBe('-1,234.50 EUR');
+  expect(formatMoney(-1234.5, 'EUR')).toBe('−1,234.50 EUR');
   expect([0.42, 12.345, 65, 3725].map(formatDuration)).toEqual([
     '0.42 s',
     '12.3 s',

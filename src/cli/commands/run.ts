@@ -1,6 +1,7 @@
 import { relative } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { type RunResult, runPipeline } from '../../pipeline/run.js';
+import { formatMoney } from '../../pipeline/value.js';
 import { writeRunReport } from '../../report/run-report.js';
 import { OutcomeError } from '../errors.js';
 import { stageReporter } from '../progress.js';
@@ -85,8 +86,7 @@ function summary(result: RunResult): string[] {
   );
   if (result.value) {
     const v = result.value;
-    const money = (x: number) =>
-      `${x.toLocaleString('en-US', { maximumFractionDigits: 2, minimumFractionDigits: 2 })} ${v.currency}`;
+    const money = (x: number) => formatMoney(x, v.currency);
     lines.push(
       `value per ${v.per.toLocaleString('en-US')} decisions: ${money(v.chosen.value)} at threshold ${v.chosen.threshold}` +
         ` (best ${money(v.best.value)} at ${v.best.threshold}; ${v.baselines.map((b) => `${b.name} ${money(b.value)}`).join(', ')})`,
