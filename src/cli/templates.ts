@@ -22,4 +22,9 @@ export const templates: Record<string, Template> = {
     pipeline: 'examples/churn.yaml',
     data: ['data/telco-churn'],
   },
+  credit: {
+    about: "German Credit: which applicants to reject, valued with the data's official 5:1 cost matrix",
+    pipeline: 'examples/credit.yaml',
+    data: ['data/german-credit'],
+  },
 };
