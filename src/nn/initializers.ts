@@ -2,7 +2,7 @@ import { full } from '../tensor/creation.js';
 import { ValueError } from '../tensor/errors.js';
 import * as random from '../tensor/random.js';
 import { Tensor } from '../tensor/tensor.js';
-import { type Configurable, resolve, type Serialized } from './serialize.js';
+import { type Configurable, checkOptions, resolve, type Serialized } from './serialize.js';
 
 /** Makes a layer's starting weights (float32) for a shape known only at build time. */
 export interface Initializer extends Configurable {
@@ -360,13 +360,7 @@ type Factory = (config: Record<string, unknown>) => Initializer;
  */
 function accepting<O>(name: string, keys: readonly string[], make: (options: O) => Initializer): Factory {
   return (config) => {
-    const unknown = Object.keys(config).filter((key) => !keys.includes(key));
-    if (unknown.length > 0) {
-      const expected = keys.length > 0 ? `one of: ${keys.join(', ')}` : 'no options';
-      throw new ValueError(
-        `initializer ${name}: unknown option ${unknown.map((k) => `'${k}'`).join(', ')}; expected ${expected}`,
-      );
-    }
+    checkOptions(`initializer ${name}`, config, keys);
     return make(config as O);
   };
 }

@@ -1,6 +1,6 @@
 import { ValueError } from '../tensor/errors.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { type CallContext, Layer, type Shape, SymbolicTensor } from './layer.js';
+import { type CallContext, Layer, ownOptions, type Shape, SymbolicTensor } from './layer.js';
 
 export interface InputConfig {
   /** The shape of one sample, without the batch dimension. */
@@ -14,7 +14,8 @@ export class InputLayer extends Layer {
   readonly shape: readonly number[];
 
   constructor(config: InputConfig) {
-    super({ name: config.name, inputShape: config.shape }, 'InputLayer');
+    // Every base option is accepted, as InputLayer's getConfig writes some and Keras's others.
+    super({ ...config, inputShape: config.shape }, 'InputLayer', ownOptions<InputConfig>({ shape: true }));
     if (!Array.isArray(config.shape) || config.shape.some((d) => !Number.isInteger(d) || d < 1)) {
       throw new ValueError(
         `input: shape is ${JSON.stringify(config.shape)}, expected an array of positive integers (one sample, no batch dimension)`,

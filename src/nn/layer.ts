@@ -4,7 +4,7 @@ import { DeeplineError, ShapeError, ValueError } from '../tensor/errors.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { type Initializer, initializer } from './initializers.js';
 import { type Regularizer, regularizer } from './regularizers.js';
-import { type Configurable, type Serialized, serializeId } from './serialize.js';
+import { type Configurable, checkOptions, optionNames, type Serialized, serializeId } from './serialize.js';
 import { Variable } from './variable.js';
 
 /** How a layer's config names an initializer or regularizer: by name, as an object, or serialized. */
@@ -33,8 +33,31 @@ export interface LayerConfig {
   trainable?: boolean;
   /** The shape of one sample, for the first layer of a sequential model. */
   inputShape?: readonly number[];
+  /** Keras's other way to say inputShape: the batch dimension first, whose size is not kept. */
+  batchInputShape?: readonly (number | null)[];
+  /** Keras configs carry it; Deepline layers compute in float32 only. */
+  dtype?: 'float32';
   /** Penalty on the layer's output, added to the loss. */
   activityRegularizer?: RegularizerId;
+}
+
+const LAYER_OPTIONS = optionNames<LayerConfig>({
+  name: true,
+  trainable: true,
+  inputShape: true,
+  batchInputShape: true,
+  dtype: true,
+  activityRegularizer: true,
+});
+
+/**
+ * The options a layer class adds to LayerConfig's, for its constructor to pass to Layer's. The
+ * compiler checks the list against the config type: none missing, none extra.
+ */
+export function ownOptions<C extends LayerConfig>(
+  names: Record<Exclude<keyof C, keyof LayerConfig>, true>,
+): readonly string[] {
+  return optionNames<Omit<C, keyof LayerConfig>>(names);
 }
 
 /**
@@ -79,10 +102,18 @@ export abstract class Layer implements Configurable {
   readonly activityRegularizer: Regularizer | null;
   #variables: Variable[] = [];
 
-  constructor(config: LayerConfig, className: string) {
+  /** `options`: the config keys of the subclass (see ownOptions); any other key is refused. */
+  constructor(config: LayerConfig, className: string, options: readonly string[]) {
+    checkOptions(className, config, [...LAYER_OPTIONS, ...options]);
+    if (config.dtype !== undefined && config.dtype !== 'float32') {
+      throw new ValueError(
+        `${className}: dtype is ${JSON.stringify(config.dtype)}, expected 'float32', the one dtype layers compute in`,
+      );
+    }
     this.name = config.name ?? uniqueName(className);
     this.trainable = config.trainable ?? true;
-    this.batchInputShape = config.inputShape ? [null, ...config.inputShape] : null;
+    const inputShape = config.inputShape ?? config.batchInputShape?.slice(1);
+    this.batchInputShape = inputShape ? [null, ...inputShape] : null;
     this.activityRegularizer = config.activityRegularizer ? regularizer(config.activityRegularizer) : null;
   }
 

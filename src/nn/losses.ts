@@ -12,7 +12,7 @@ import { messages, ShapeError, ValueError } from '../tensor/errors.js';
 import { shapesEqual } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { Loss } from './loss.js';
-import { resolve, type Serialized } from './serialize.js';
+import { checkOptions, resolve, type Serialized } from './serialize.js';
 
 /** Keras's backend epsilon: probabilities are clipped to [EPSILON, 1 − EPSILON] before their log. */
 export const EPSILON = 1e-7;
@@ -34,9 +34,6 @@ export const lossMessages = {
     `${loss}: label ${label} is not a class index for ${classes} classes (expected an integer in 0..${classes - 1})`,
   noLogits: (loss: string) =>
     `${loss}: this loss does not take logits; withLogits() applies only to cross-entropies`,
-  unknownOption: (loss: string, unknown: readonly string[], known: readonly string[]) =>
-    `${loss}: unknown option ${unknown.map((k) => `'${k}'`).join(', ')}; expected ` +
-    (known.length > 0 ? `one of: ${known.join(', ')}` : 'no options'),
 };
 
 export interface HuberOptions {
@@ -113,11 +110,6 @@ function sparseLabels(loss: string, yTrue: Tensor, yPred: Tensor): Tensor {
     }
   }
   return reshape(cast(yTrue, 'int32'), target).detach();
-}
-
-function checkOptions(loss: string, options: object, known: readonly string[]): void {
-  const unknown = Object.keys(options).filter((key) => !known.includes(key));
-  if (unknown.length > 0) throw new ValueError(lossMessages.unknownOption(loss, unknown, known));
 }
 
 function smoothing(loss: string, value: unknown): number {

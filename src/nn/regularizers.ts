@@ -4,7 +4,7 @@ import { abs, square } from '../ops/unary.js';
 import { scalar } from '../tensor/creation.js';
 import { ValueError } from '../tensor/errors.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { type Configurable, resolve, type Serialized } from './serialize.js';
+import { type Configurable, checkOptions, resolve, type Serialized } from './serialize.js';
 
 /** A penalty on a weight or an activation, added to the loss. */
 export interface Regularizer extends Configurable {
@@ -75,12 +75,7 @@ function accepting(
   make: (options: L1L2Options) => Regularizer,
 ): Factory {
   return (config) => {
-    const unknown = Object.keys(config).filter((key) => !keys.includes(key));
-    if (unknown.length > 0) {
-      throw new ValueError(
-        `regularizer ${name}: unknown option ${unknown.map((k) => `'${k}'`).join(', ')}; expected one of: ${keys.join(', ')}`,
-      );
-    }
+    checkOptions(`regularizer ${name}`, config, keys);
     return make(config as L1L2Options);
   };
 }

@@ -54,3 +54,32 @@ export function serializeId(
   if ('getConfig' in identifier && typeof identifier.getConfig === 'function') return serialize(identifier);
   return identifier as Serialized;
 }
+
+/**
+ * Refuses keys that `owner` does not know, as Keras refuses a keyword argument it does not
+ * understand: a misspelt option would otherwise be ignored and its default used without a word.
+ */
+export function checkOptions(owner: string, options: object, known: readonly string[]): void {
+  const unknown = Object.keys(options).filter((key) => !known.includes(key));
+  if (unknown.length === 0) return;
+  const named = unknown.map((key) => {
+    const meant = likelyMeant(key, known);
+    return meant === null ? `'${key}'` : `'${key}' (did you mean '${meant}'?)`;
+  });
+  const expected = known.length > 0 ? `one of: ${known.join(', ')}` : 'no options';
+  throw new ValueError(`${owner}: unknown option ${named.join(', ')}; expected ${expected}`);
+}
+
+/** The known key that `key` spells in Keras's snake_case ('use_bias') or in another case, or null. */
+export function likelyMeant(key: string, known: readonly string[]): string | null {
+  const plain = (s: string) => s.toLowerCase().replaceAll('_', '');
+  return known.find((k) => plain(k) === plain(key)) ?? null;
+}
+
+/**
+ * The names of an options type, for checkOptions. They are written as an object's keys so that
+ * the compiler checks the list against the type: none missing, none extra.
+ */
+export function optionNames<T>(names: Record<keyof T, true>): readonly string[] {
+  return Object.keys(names);
+}

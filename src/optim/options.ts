@@ -1,3 +1,4 @@
+import { likelyMeant } from '../nn/serialize.js';
 import { ValueError } from '../tensor/errors.js';
 import { optimMessages } from './messages.js';
 
@@ -32,7 +33,7 @@ export class Options {
     this.#values = values as Record<string, unknown>;
     for (const key of Object.keys(this.#values)) {
       if (!known.includes(key)) {
-        throw new ValueError(optimMessages.unknownOption(owner, key, known, suggest(key, known)));
+        throw new ValueError(optimMessages.unknownOption(owner, key, known, likelyMeant(key, known)));
       }
     }
   }
@@ -80,10 +81,4 @@ export class Options {
     }
     return value;
   }
-}
-
-/** Keras's snake_case spelling ('clipnorm', 'beta_1') and case slips map to the camelCase name. */
-function suggest(key: string, known: readonly string[]): string | null {
-  const plain = (s: string) => s.toLowerCase().replaceAll('_', '');
-  return known.find((k) => plain(k) === plain(key)) ?? null;
 }

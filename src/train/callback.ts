@@ -27,6 +27,27 @@ export interface TrainingParams {
   metrics: string[];
 }
 
+/** One value of a callback's state: a JSON scalar (NaN and ±Infinity included), or tensors. */
+export type CallbackStateValue = number | string | boolean | null | readonly Tensor[];
+
+/** What a callback carries from one epoch to the next, by name. */
+export type CallbackState = Record<string, CallbackStateValue>;
+
+/**
+ * A callback whose state outlives an epoch (EarlyStopping's patience count and best weights).
+ * BackupAndRestore saves it with every backup, tensors bit for bit, and hands it back to
+ * setState when an interrupted run resumes, after onTrainBegin has reset the callback.
+ */
+export interface StatefulCallback {
+  getState(): CallbackState;
+  setState(state: CallbackState): void;
+}
+
+export function isStateful(callback: Callback): callback is Callback & StatefulCallback {
+  const c = callback as Partial<StatefulCallback>;
+  return typeof c.getState === 'function' && typeof c.setState === 'function';
+}
+
 /**
  * Hooks into fit(), as Keras's Callback. Subclass it and override what you need; `model` and
  * `params` are set before onTrainBegin. Hooks may be async: fit awaits them.

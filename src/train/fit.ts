@@ -26,7 +26,7 @@ export interface FitOptions {
   initialEpoch?: number;
 }
 
-/** @internal What a callback that restores an interrupted run found in onTrainBegin. */
+/** @internal What a callback that restores an interrupted run put back. */
 export interface RestoredRun {
   /** The last epoch already done (0-based): fit goes on with the next. */
   epoch: number;
@@ -36,14 +36,20 @@ export interface RestoredRun {
   history: { epoch: number[]; history: Record<string, number[]> };
 }
 
-/** @internal A callback that can restore an interrupted run (BackupAndRestore). */
+/** @internal A callback that backs up each epoch and resumes an interrupted run (BackupAndRestore). */
 export interface RunRestorer {
-  /** What onTrainBegin restored, or null when the run starts afresh. */
-  restoredRun(): RestoredRun | null;
+  /**
+   * Called after every onTrainBegin, since those reset what it puts back (History's epochs,
+   * EarlyStopping's patience count); null when the run starts afresh.
+   */
+  resumeRun(callbacks: readonly Callback[]): Promise<RestoredRun | null>;
+  /** Called once every callback has ended the epoch, so the backup holds the state they leave. */
+  backUpEpoch(epoch: number, logs: Logs, callbacks: readonly Callback[]): Promise<void>;
 }
 
 function restoresRuns(cb: Callback): cb is Callback & RunRestorer {
-  return typeof (cb as Partial<RunRestorer>).restoredRun === 'function';
+  const r = cb as Partial<RunRestorer>;
+  return typeof r.resumeRun === 'function' && typeof r.backUpEpoch === 'function';
 }
 
 /**
@@ -111,13 +117,14 @@ export async function fitModel(
     for (const cb of callbacks) await hook(cb);
   };
 
+  const restorers = callbacks.filter(restoresRuns);
+
   model.stopTraining = false;
   await each((cb) => cb.onTrainBegin({}));
   let logs: Logs = {};
   let start = initialEpoch;
-  // Asked after every onTrainBegin has run, since History's would wipe the restored epochs.
-  for (const cb of callbacks) {
-    const run = restoresRuns(cb) ? cb.restoredRun() : null;
+  for (const restorer of restorers) {
+    const run = await restorer.resumeRun(callbacks);
     if (run === null) continue;
     start = run.epoch + 1;
     logs = run.logs;
@@ -144,6 +151,7 @@ export async function fitModel(
       for (const [name, value] of Object.entries(valLogs)) logs[`val_${name}`] = value;
     }
     await each((cb) => cb.onEpochEnd(epoch, logs));
+    for (const restorer of restorers) await restorer.backUpEpoch(epoch, logs, callbacks);
   }
   await each((cb) => cb.onTrainEnd(logs));
   return history;

@@ -24,6 +24,13 @@ import { Sequential } from './sequential.js';
  * rebuilt from a fixed table of classes, never from code in the artifact.
  */
 export async function loadModel(dir: string): Promise<Model> {
+  return (await loadArtifact(dir)).model;
+}
+
+/** @internal loadModel's model, with the model.json it read and the extra tensors by name. */
+export async function loadArtifact(
+  dir: string,
+): Promise<{ model: Model; json: ModelJson; extra: Map<string, Tensor> }> {
   const jsonPath = join(dir, 'model.json');
   const json = checkModelJson(await readJson(jsonPath), jsonPath);
   const manifest = json.weightsManifest;
@@ -54,7 +61,9 @@ export async function loadModel(dir: string): Promise<Model> {
     if (manifest.optimizer.length > 0)
       model.optimizer.setState(model.trainableWeights, read(manifest.optimizer));
   }
-  return model;
+  const extra = manifest.extra ?? [];
+  if (!Array.isArray(extra)) throw new ArtifactError(`${jsonPath}: weightsManifest.extra is not a list`);
+  return { model, json, extra: new Map(extra.map((e) => [e.name, readWeight(bytes, e, weightsPath)])) };
 }
 
 /** Reads only the model.json of an artifact, checked (for the registry and the server). */

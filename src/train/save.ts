@@ -3,6 +3,7 @@ import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Serialized } from '../nn/serialize.js';
 import { DeeplineError } from '../tensor/errors.js';
+import type { Tensor } from '../tensor/tensor.js';
 import type { Model } from './model.js';
 
 /** What model.json says it is; a file of another format or a newer version is refused. */
@@ -38,6 +39,8 @@ export interface ModelJson {
     sha256: string;
     weights: WeightEntry[];
     optimizer: WeightEntry[];
+    /** Tensors that are neither the model's nor its optimizer's (a backup's callback state). */
+    extra?: WeightEntry[];
   };
   /** Free-form facts other stages attach (features, schema, metrics, data fingerprint). */
   metadata: Record<string, unknown>;
@@ -47,22 +50,31 @@ export class ArtifactError extends DeeplineError {
   override name = 'ArtifactError';
 }
 
+export interface NamedTensor {
+  name: string;
+  value: Tensor;
+}
+
 /**
  * Writes `dir/model.json` and `dir/weights.bin`: topology, compile settings, every weight and
- * the optimizer's state, so training can resume. Files are written beside their final names and
- * renamed, so a crash never leaves a half-written artifact under the real name.
+ * the optimizer's state, so training can resume, and `extra` tensors after them. Files are
+ * written beside their final names and renamed, so a crash never leaves a half-written artifact
+ * under the real name.
  */
 export async function saveModel(
   model: Model,
   dir: string,
   metadata: Record<string, unknown> = {},
+  extra: readonly NamedTensor[] = [],
 ): Promise<void> {
   const variables = model.weights;
   const optimizerState = model.trainingConfig ? model.optimizer.getState(model.trainableWeights) : [];
   const named = [
     ...variables.map((v) => ({ name: v.name, value: v.value })),
     ...optimizerState.map((value, i) => ({ name: `optimizer/${i}`, value })),
+    ...extra,
   ];
+  const optimizerEnd = variables.length + optimizerState.length;
   let offset = 0;
   const entries = named.map(({ name, value }) => {
     const entry: WeightEntry = { name, shape: [...value.shape], dtype: 'float32', offset };
@@ -85,7 +97,9 @@ export async function saveModel(
       byteLength: bytes.length,
       sha256: createHash('sha256').update(bytes).digest('hex'),
       weights: entries.slice(0, variables.length),
-      optimizer: entries.slice(variables.length),
+      optimizer: entries.slice(variables.length, optimizerEnd),
+      // Left out when empty, so model.json of a plain save is as before.
+      ...(extra.length > 0 ? { extra: entries.slice(optimizerEnd) } : {}),
     },
     metadata,
   };

@@ -402,3 +402,57 @@ describe('runLayerTest', () => {
     expect(() => expectClose(output, [[a, b + 1]])).toThrow(/element 1/);
   });
 });
+
+describe('a config key a layer does not know', () => {
+  test.each(cases.map((spec) => [spec.title, spec] as const))('is refused by %s', (_, spec) => {
+    const factory = spec.factory as (config: object) => Layer;
+    const className = factory(spec.config).className;
+    expect(() => factory({ ...(spec.config as object), bogus: 1 })).toThrow(
+      `${className}: unknown option 'bogus'`,
+    );
+    expect(() =>
+      layers.layerFromConfig({ className, config: { ...factory(spec.config).getConfig(), bogus: 1 } }),
+    ).toThrow(`${className}: unknown option 'bogus'`);
+  });
+
+  test('is named with the options known, and the one meant when only its spelling differs', () => {
+    expect(() =>
+      layers.layerFromConfig({ className: 'Dense', config: { units: 3, activaton: 'relu' } }),
+    ).toThrow(
+      "Dense: unknown option 'activaton'; expected one of: name, trainable, inputShape, batchInputShape, " +
+        'dtype, activityRegularizer, units, activation, useBias, kernelInitializer, biasInitializer, ' +
+        'kernelRegularizer, biasRegularizer',
+    );
+    expect(() => layers.dense({ units: 3, use_bias: false } as layers.DenseConfig)).toThrow(
+      "Dense: unknown option 'use_bias' (did you mean 'useBias'?)",
+    );
+    expect(() =>
+      layers.layerFromConfig({ className: 'InputLayer', config: { shape: [2], shap: [3] } }),
+    ).toThrow("InputLayer: unknown option 'shap'");
+  });
+
+  test("Keras's base keys are accepted: batchInputShape gives the input shape, dtype must be float32", () => {
+    const d = layers.dense({
+      units: 2,
+      name: 'd',
+      trainable: false,
+      dtype: 'float32',
+      batchInputShape: [8, 4],
+    });
+    expect(d.batchInputShape).toEqual([null, 4]);
+    expect(d.trainable).toBe(false);
+    expect(layers.layerFromConfig({ className: 'Dense', config: d.getConfig() }).getConfig()).toEqual(
+      d.getConfig(),
+    );
+    const input = layers.layerFromConfig({
+      className: 'InputLayer',
+      config: { shape: [3], dtype: 'float32' },
+    });
+    expect(
+      layers.layerFromConfig({ className: 'InputLayer', config: input.getConfig() }).getConfig(),
+    ).toEqual(input.getConfig());
+    expect(() => layers.dense({ units: 2, dtype: 'float64' as 'float32' })).toThrow(
+      `Dense: dtype is "float64", expected 'float32', the one dtype layers compute in`,
+    );
+  });
+});

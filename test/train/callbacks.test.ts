@@ -8,6 +8,7 @@ import { ValueError } from '../../src/tensor/errors.js';
 import type { Tensor } from '../../src/tensor/tensor.js';
 import type { Callback, Logs, TrainingModel, TrainingParams } from '../../src/train/callback.js';
 import {
+  backupAndRestore,
   CSVLogger,
   csvLogger,
   EarlyStopping,
@@ -559,5 +560,26 @@ describe('factories', () => {
     expect(csvLogger({ filename: 'x.csv' }).separator).toBe(',');
     expect(terminateOnNaN()).toBeInstanceOf(TerminateOnNaN);
     expect(() => earlyStopping({ patience: -1 })).toThrow(ValueError);
+  });
+
+  test('refuse an option they do not know, naming the callback, the option and those known', () => {
+    const bogus = { bogus: 1 } as object;
+    const made: [string, () => unknown][] = [
+      ['EarlyStopping', () => earlyStopping(bogus)],
+      ['ReduceLROnPlateau', () => reduceLROnPlateau(bogus)],
+      ['ModelCheckpoint', () => modelCheckpoint({ filepath: 'x', ...bogus })],
+      ['CSVLogger', () => csvLogger({ filename: 'x.csv', ...bogus })],
+      ['LearningRateScheduler', () => learningRateScheduler((_, lr) => lr, bogus)],
+      ['BackupAndRestore', () => backupAndRestore({ backupDir: 'b', ...bogus })],
+    ];
+    for (const [name, make] of made)
+      expect(make, name).toThrow(`${name}: unknown option 'bogus'; expected one of: `);
+    expect(() => earlyStopping({ patiense: 3 } as object)).toThrow(
+      "EarlyStopping: unknown option 'patiense'; expected one of: monitor, minDelta, patience, verbose, " +
+        'mode, baseline, restoreBestWeights, startFromEpoch',
+    );
+    expect(() => earlyStopping({ restore_best_weights: true } as object)).toThrow(
+      "EarlyStopping: unknown option 'restore_best_weights' (did you mean 'restoreBestWeights'?)",
+    );
   });
 });

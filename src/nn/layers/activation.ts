@@ -1,10 +1,20 @@
 import type { Tensor } from '../../tensor/tensor.js';
 import { type ActivationName, activation as activationFunction } from '../activations.js';
-import { type CallContext, Layer, type LayerConfig, type Shape, singleInput, singleShape } from '../layer.js';
+import {
+  type CallContext,
+  Layer,
+  type LayerConfig,
+  ownOptions,
+  type Shape,
+  singleInput,
+  singleShape,
+} from '../layer.js';
 
 export interface ActivationConfig extends LayerConfig {
   activation: ActivationName;
 }
+
+const OPTIONS = ownOptions<ActivationConfig>({ activation: true });
 
 /**
  * An activation function as a layer of its own. As the model's output layer, a softmax or
@@ -17,7 +27,7 @@ export class Activation extends Layer {
   readonly #fn: (x: Tensor) => Tensor;
 
   constructor(config: ActivationConfig) {
-    super(config, 'Activation');
+    super(config, 'Activation', OPTIONS);
     // Resolving now rejects an unknown name at construction, listing the valid ones.
     this.#fn = activationFunction(config.activation);
     this.activation = config.activation;

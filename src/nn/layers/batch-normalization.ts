@@ -12,6 +12,7 @@ import {
   type InitializerId,
   Layer,
   type LayerConfig,
+  ownOptions,
   type RegularizerId,
   type Shape,
   singleInput,
@@ -39,6 +40,20 @@ export interface BatchNormalizationConfig extends LayerConfig {
   gammaRegularizer?: RegularizerId;
 }
 
+const OPTIONS = ownOptions<BatchNormalizationConfig>({
+  axis: true,
+  momentum: true,
+  epsilon: true,
+  center: true,
+  scale: true,
+  betaInitializer: true,
+  gammaInitializer: true,
+  movingMeanInitializer: true,
+  movingVarianceInitializer: true,
+  betaRegularizer: true,
+  gammaRegularizer: true,
+});
+
 /**
  * Normalises each feature to zero mean and unit variance, then scales by gamma and shifts by
  * beta. Training uses the batch's statistics and moves the moving mean and variance toward
@@ -62,7 +77,7 @@ export class BatchNormalization extends Layer {
   #broadcastShape: number[] = [];
 
   constructor(config: BatchNormalizationConfig = {}) {
-    super(config, 'BatchNormalization');
+    super(config, 'BatchNormalization', OPTIONS);
     this.axis = config.axis ?? -1;
     if (!Number.isInteger(this.axis)) {
       throw new ValueError(`${this.name}: axis is ${JSON.stringify(config.axis)}, expected an integer`);

@@ -3,9 +3,15 @@ import { type Padding, type Pair, pair } from '../../ops/window.js';
 import { ShapeError } from '../../tensor/errors.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { type ActivationName, activation, withActivation } from '../activations.js';
-import { type CallContext, Layer, type Shape, singleInput, singleShape } from '../layer.js';
+import { type CallContext, Layer, ownOptions, type Shape, singleInput, singleShape } from '../layer.js';
 import type { Variable } from '../variable.js';
-import { type KernelLayerConfig, kernelLayerConfig, paddingOption, positiveInteger } from './options.js';
+import {
+  KERNEL_OPTIONS,
+  type KernelLayerConfig,
+  kernelLayerConfig,
+  paddingOption,
+  positiveInteger,
+} from './options.js';
 import { windowOutput } from './window.js';
 
 export interface Conv2DConfig extends KernelLayerConfig {
@@ -15,6 +21,15 @@ export interface Conv2DConfig extends KernelLayerConfig {
   padding?: Padding;
   dilationRate?: Pair;
 }
+
+const OPTIONS = ownOptions<Conv2DConfig>({
+  filters: true,
+  kernelSize: true,
+  strides: true,
+  padding: true,
+  dilationRate: true,
+  ...KERNEL_OPTIONS,
+});
 
 /** 2-D convolution over NHWC inputs (channels last, as Keras's default). */
 export class Conv2D extends Layer {
@@ -31,7 +46,7 @@ export class Conv2D extends Layer {
   bias: Variable | null = null;
 
   constructor(config: Conv2DConfig) {
-    super(config, 'Conv2D');
+    super(config, 'Conv2D', OPTIONS);
     this.filters = positiveInteger(this.name, 'filters', config.filters);
     this.kernelSize = pair(this.name, 'kernelSize', config.kernelSize);
     this.strides = pair(this.name, 'strides', config.strides ?? 1);

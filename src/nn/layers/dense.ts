@@ -2,13 +2,15 @@ import { matMul } from '../../ops/matmul.js';
 import { ShapeError } from '../../tensor/errors.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { type ActivationName, activation, withActivation } from '../activations.js';
-import { type CallContext, Layer, type Shape, singleInput, singleShape } from '../layer.js';
+import { type CallContext, Layer, ownOptions, type Shape, singleInput, singleShape } from '../layer.js';
 import type { Variable } from '../variable.js';
-import { type KernelLayerConfig, kernelLayerConfig, positiveInteger } from './options.js';
+import { KERNEL_OPTIONS, type KernelLayerConfig, kernelLayerConfig, positiveInteger } from './options.js';
 
 export interface DenseConfig extends KernelLayerConfig {
   units: number;
 }
+
+const OPTIONS = ownOptions<DenseConfig>({ units: true, ...KERNEL_OPTIONS });
 
 /** activation(x · kernel + bias) over the last axis; bias and activation run inside the GEMM. */
 export class Dense extends Layer {
@@ -21,7 +23,7 @@ export class Dense extends Layer {
   bias: Variable | null = null;
 
   constructor(config: DenseConfig) {
-    super(config, 'Dense');
+    super(config, 'Dense', OPTIONS);
     this.units = positiveInteger(this.name, 'units', config.units);
     this.activation = config.activation ?? 'linear';
     activation(this.activation);

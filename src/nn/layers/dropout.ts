@@ -1,7 +1,15 @@
 import { dropout as dropoutOp } from '../../ops/dropout.js';
 import { ValueError } from '../../tensor/errors.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import { type CallContext, Layer, type LayerConfig, type Shape, singleInput, singleShape } from '../layer.js';
+import {
+  type CallContext,
+  Layer,
+  type LayerConfig,
+  ownOptions,
+  type Shape,
+  singleInput,
+  singleShape,
+} from '../layer.js';
 
 export interface DropoutConfig extends LayerConfig {
   /** The fraction of inputs to drop, in [0, 1). */
@@ -9,6 +17,8 @@ export interface DropoutConfig extends LayerConfig {
   /** A private seed; otherwise the global stream of setSeed() decides. */
   seed?: number;
 }
+
+const OPTIONS = ownOptions<DropoutConfig>({ rate: true, seed: true });
 
 /**
  * Drops inputs at random while training, scaling the rest by 1 / (1 − rate); passes them
@@ -21,7 +31,7 @@ export class Dropout extends Layer {
   #calls = 0;
 
   constructor(config: DropoutConfig) {
-    super(config, 'Dropout');
+    super(config, 'Dropout', OPTIONS);
     if (!(config.rate >= 0 && config.rate < 1)) {
       throw new ValueError(
         `${this.name}: rate is ${JSON.stringify(config.rate)}, expected a number in [0, 1)`,

@@ -7,6 +7,7 @@ import {
   type InitializerId,
   Layer,
   type LayerConfig,
+  ownOptions,
   type RegularizerId,
   type Shape,
   singleInput,
@@ -35,6 +36,15 @@ export interface EmbeddingConfig extends LayerConfig {
 /** Keras's 'uniform' default for embeddings: small values either side of zero. */
 const DEFAULT_INITIALIZER = { className: 'RandomUniform', config: { minval: -0.05, maxval: 0.05 } };
 
+const OPTIONS = ownOptions<EmbeddingConfig>({
+  inputDim: true,
+  outputDim: true,
+  embeddingsInitializer: true,
+  embeddingsRegularizer: true,
+  maskZero: true,
+  inputLength: true,
+});
+
 /**
  * A learned vector per id: ids of shape (batch, …) → vectors of shape (batch, …, outputDim).
  * Ids may be int32, or float32 holding whole numbers (as a dataset of numbers gives them).
@@ -54,6 +64,7 @@ export class Embedding extends Layer {
         ? { ...config, inputShape: [config.inputLength] }
         : config,
       'Embedding',
+      OPTIONS,
     );
     this.inputDim = positiveInteger(this.name, 'inputDim', config.inputDim);
     this.outputDim = positiveInteger(this.name, 'outputDim', config.outputDim);

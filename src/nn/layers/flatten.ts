@@ -7,7 +7,7 @@ export class Flatten extends Layer {
   readonly className = 'Flatten';
 
   constructor(config: LayerConfig = {}) {
-    super(config, 'Flatten');
+    super(config, 'Flatten', []);
   }
 
   call(inputs: Tensor | Tensor[], _context: CallContext): Tensor {

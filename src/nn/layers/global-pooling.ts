@@ -7,6 +7,7 @@ import {
   formatShape,
   Layer,
   type LayerConfig,
+  ownOptions,
   type Shape,
   singleInput,
   singleShape,
@@ -19,6 +20,8 @@ export interface GlobalPoolingConfig extends LayerConfig {
 
 const LAYOUTS = { 3: '(batch, steps, features)', 4: '(batch, height, width, channels)' };
 const REDUCTIONS = { mean, max };
+
+const OPTIONS = ownOptions<GlobalPoolingConfig>({ keepdims: true });
 
 /**
  * What the global poolings share: one reduction over every axis between the batch and the
@@ -35,7 +38,7 @@ abstract class GlobalPooling extends Layer {
     private readonly rank: 3 | 4,
     private readonly reduction: keyof typeof REDUCTIONS,
   ) {
-    super(config, className);
+    super(config, className, OPTIONS);
     this.keepdims = config.keepdims ?? false;
     this.#axes = rank === 3 ? [1] : [1, 2];
   }

@@ -11,6 +11,7 @@ import {
   type InitializerId,
   Layer,
   type LayerConfig,
+  ownOptions,
   type RegularizerId,
   type Shape,
   singleInput,
@@ -34,6 +35,17 @@ export interface LayerNormalizationConfig extends LayerConfig {
   gammaRegularizer?: RegularizerId;
 }
 
+const OPTIONS = ownOptions<LayerNormalizationConfig>({
+  axis: true,
+  epsilon: true,
+  center: true,
+  scale: true,
+  betaInitializer: true,
+  gammaInitializer: true,
+  betaRegularizer: true,
+  gammaRegularizer: true,
+});
+
 /**
  * Normalises each sample on its own to zero mean and unit variance over `axis`, then scales
  * by gamma and shifts by beta (one of each per entry of those axes). Unlike
@@ -53,7 +65,7 @@ export class LayerNormalization extends Layer {
   #broadcastShape: number[] = [];
 
   constructor(config: LayerNormalizationConfig = {}) {
-    super(config, 'LayerNormalization');
+    super(config, 'LayerNormalization', OPTIONS);
     const axis = config.axis ?? -1;
     const axes = typeof axis === 'number' ? [axis] : axis;
     if (!Array.isArray(axes) || axes.length === 0 || !axes.every((a) => Number.isInteger(a))) {

@@ -8,7 +8,7 @@ import { rsqrt, square } from '../../ops/unary.js';
 import { ShapeError, ValueError } from '../../tensor/errors.js';
 import { normalizeAxis } from '../../tensor/shape.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import { type CallContext, formatShape, Layer, type LayerConfig, type Shape } from '../layer.js';
+import { type CallContext, formatShape, Layer, type LayerConfig, ownOptions, type Shape } from '../layer.js';
 
 const formatShapes = (shapes: readonly Shape[]): string => shapes.map(formatShape).join(', ');
 
@@ -20,10 +20,11 @@ abstract class Merge extends Layer {
   constructor(
     config: LayerConfig,
     className: string,
+    options: readonly string[],
     /** How many inputs the layer combines: exactly, or at least when `max` is Infinity. */
     private readonly arity: { min: number; max: number } = { min: 2, max: Number.POSITIVE_INFINITY },
   ) {
-    super(config, className);
+    super(config, className, options);
   }
 
   /** The output shape for a list of input shapes already checked for count. */
@@ -113,7 +114,7 @@ export class Add extends ElementwiseMerge {
   protected readonly combine = arithmetic.add;
 
   constructor(config: LayerConfig = {}) {
-    super(config, 'Add');
+    super(config, 'Add', []);
   }
 }
 
@@ -123,7 +124,7 @@ export class Subtract extends ElementwiseMerge {
   protected readonly combine = arithmetic.sub;
 
   constructor(config: LayerConfig = {}) {
-    super(config, 'Subtract', { min: 2, max: 2 });
+    super(config, 'Subtract', [], { min: 2, max: 2 });
   }
 }
 
@@ -133,7 +134,7 @@ export class Multiply extends ElementwiseMerge {
   protected readonly combine = arithmetic.mul;
 
   constructor(config: LayerConfig = {}) {
-    super(config, 'Multiply');
+    super(config, 'Multiply', []);
   }
 }
 
@@ -143,7 +144,7 @@ export class Average extends ElementwiseMerge {
   protected readonly combine = arithmetic.add;
 
   constructor(config: LayerConfig = {}) {
-    super(config, 'Average');
+    super(config, 'Average', []);
   }
 
   protected override merge(xs: readonly Tensor[]): Tensor {
@@ -157,7 +158,7 @@ export class Maximum extends ElementwiseMerge {
   protected readonly combine = arithmetic.maximum;
 
   constructor(config: LayerConfig = {}) {
-    super(config, 'Maximum');
+    super(config, 'Maximum', []);
   }
 }
 
@@ -167,7 +168,7 @@ export class Minimum extends ElementwiseMerge {
   protected readonly combine = arithmetic.minimum;
 
   constructor(config: LayerConfig = {}) {
-    super(config, 'Minimum');
+    super(config, 'Minimum', []);
   }
 }
 
@@ -182,7 +183,7 @@ export class Concatenate extends Merge {
   readonly axis: number;
 
   constructor(config: ConcatenateConfig = {}) {
-    super(config, 'Concatenate');
+    super(config, 'Concatenate', ownOptions<ConcatenateConfig>({ axis: true }));
     this.axis = config.axis ?? -1;
     if (!Number.isInteger(this.axis)) {
       throw new ValueError(`${this.name}: axis is ${JSON.stringify(config.axis)}, expected an integer`);
@@ -238,7 +239,7 @@ export class Dot extends Merge {
   readonly normalize: boolean;
 
   constructor(config: DotConfig) {
-    super(config, 'Dot', { min: 2, max: 2 });
+    super(config, 'Dot', ownOptions<DotConfig>({ axes: true, normalize: true }), { min: 2, max: 2 });
     const axes = config.axes;
     const valid =
       Number.isInteger(axes) ||

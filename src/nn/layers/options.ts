@@ -31,6 +31,16 @@ export interface KernelLayerConfig extends LayerConfig {
   biasRegularizer?: RegularizerId;
 }
 
+/** Those options' names, for the constructors of Dense and Conv2D to list with their own. */
+export const KERNEL_OPTIONS = {
+  activation: true,
+  useBias: true,
+  kernelInitializer: true,
+  biasInitializer: true,
+  kernelRegularizer: true,
+  biasRegularizer: true,
+} as const;
+
 /** How those options are written into model.json, defaults filled in. */
 export function kernelLayerConfig(c: KernelLayerConfig, activation: ActivationName, useBias: boolean) {
   return {

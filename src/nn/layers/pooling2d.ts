@@ -2,7 +2,15 @@ import { avgPool2d, maxPool2d } from '../../ops/pool2d.js';
 import { type Padding, type Pair, pair } from '../../ops/window.js';
 import { ShapeError } from '../../tensor/errors.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import { type CallContext, Layer, type LayerConfig, type Shape, singleInput, singleShape } from '../layer.js';
+import {
+  type CallContext,
+  Layer,
+  type LayerConfig,
+  ownOptions,
+  type Shape,
+  singleInput,
+  singleShape,
+} from '../layer.js';
 import { paddingOption } from './options.js';
 import { windowOutput } from './window.js';
 
@@ -14,6 +22,8 @@ export interface Pooling2DConfig extends LayerConfig {
   padding?: Padding;
 }
 
+const OPTIONS = ownOptions<Pooling2DConfig>({ poolSize: true, strides: true, padding: true });
+
 /** What MaxPooling2D and AveragePooling2D share: the window and its output shape. */
 abstract class Pooling2D extends Layer {
   readonly poolSize: [number, number];
@@ -21,7 +31,7 @@ abstract class Pooling2D extends Layer {
   readonly padding: Padding;
 
   constructor(config: Pooling2DConfig, className: string) {
-    super(config, className);
+    super(config, className, OPTIONS);
     this.poolSize = pair(this.name, 'poolSize', config.poolSize ?? 2);
     this.strides = pair(this.name, 'strides', config.strides ?? this.poolSize);
     this.padding = paddingOption(this.name, config.padding);

@@ -6,6 +6,7 @@ import {
   formatShape,
   Layer,
   type LayerConfig,
+  ownOptions,
   type Shape,
   singleInput,
   singleShape,
@@ -16,13 +17,15 @@ export interface ReshapeConfig extends LayerConfig {
   targetShape: readonly number[];
 }
 
+const OPTIONS = ownOptions<ReshapeConfig>({ targetShape: true });
+
 /** Gives each sample another shape with the same number of values: (batch, …) → (batch, …targetShape). */
 export class Reshape extends Layer {
   readonly className = 'Reshape';
   readonly targetShape: readonly number[];
 
   constructor(config: ReshapeConfig) {
-    super(config, 'Reshape');
+    super(config, 'Reshape', OPTIONS);
     const target = config.targetShape;
     const valid =
       Array.isArray(target) &&

@@ -1,12 +1,14 @@
 import { readdir, readFile, rename, rm, rmdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { checkOptions, optionNames } from '../../nn/serialize.js';
 import { DeeplineError, messages, ValueError } from '../../tensor/errors.js';
 import { getRngState, type RngState, setRngState } from '../../tensor/random.js';
-import { Callback, type Logs } from '../callback.js';
+import type { Tensor } from '../../tensor/tensor.js';
+import { Callback, type CallbackState, isStateful, type Logs, type StatefulCallback } from '../callback.js';
 import type { RestoredRun, RunRestorer } from '../fit.js';
-import { loadModel, readModelJson } from '../load.js';
+import { loadArtifact } from '../load.js';
 import { Model } from '../model.js';
-import { ArtifactError, saveModel } from '../save.js';
+import { ArtifactError, type NamedTensor, saveModel } from '../save.js';
 
 export interface BackupAndRestoreOptions {
   /** The folder the backup lives in: fit resumes from it, and empties and removes it when done. */
@@ -18,6 +20,12 @@ export interface BackupAndRestoreOptions {
 /** History's record of the epochs run, as fit hands it back. */
 type EpochRecord = RestoredRun['history'];
 
+/**
+ * A callback state value in JSON, which has no NaN or Infinity and no tensors: those are
+ * written as objects, the tensors into weights.bin as `callbacks/<i>/<key>/<j>`.
+ */
+type SavedValue = string | number | boolean | null | { number: string } | { tensors: number };
+
 /** What each backup's model.json carries besides the model, under `metadata`. */
 type BackupMetadata = {
   /** The last epoch done (0-based). */
@@ -26,6 +34,10 @@ type BackupMetadata = {
   rngState: RngState;
   /** Every epoch's logs so far; JSON has no NaN or Infinity, so those are kept as strings. */
   history: { epoch: number[]; history: Record<string, (number | string)[]> };
+  /** Whether a callback had stopped training (EarlyStopping), so that the resumed run stops too. */
+  stopped: boolean;
+  /** The state of each callback of the fit that keeps one, in the fit's order. */
+  callbacks: { className: string; state: Record<string, SavedValue> }[];
 };
 
 // The pointer names the one complete backup; it is replaced by a rename, so a kill at any instant
@@ -36,28 +48,34 @@ const BACKUP = /^epoch-\d+$/;
 
 /**
  * Keras's BackupAndRestore: after every epoch the model, its optimizer state, the epoch, the
- * global random stream and the logs so far are saved in `backupDir`; when fit starts and a
- * backup is there, they are put back into the model being trained (which must be built and
- * compiled the same way) and fit goes on with the next epoch, so the finished model is the one
- * an uninterrupted run with the same seed gives, bit for bit. When fit ends normally the
- * backup is deleted, unless deleteCheckpoint is false.
+ * global random stream, the logs so far and the state of every stateful callback (EarlyStopping's
+ * patience count and best weights, ReduceLROnPlateau's, ModelCheckpoint's best) are saved in
+ * `backupDir`; when fit starts and a backup is there, they are put back into the model being
+ * trained (which must be built and compiled the same way) and into the fit's callbacks (which
+ * must be of the same classes in the same order), and fit goes on with the next epoch, so the
+ * finished model is the one an uninterrupted run with the same seed gives, bit for bit. When fit
+ * ends normally the backup is deleted, unless deleteCheckpoint is false.
  *
  * Unlike Keras, the History of a resumed fit holds the epochs run before the interruption too,
- * so it is the History of the uninterrupted run. Other callbacks' state (EarlyStopping's
- * patience, ModelCheckpoint's best) starts afresh, as in Keras.
+ * so it is the History of the uninterrupted run, and other callbacks' state is restored.
  *
- * Place it before callbacks that may fail at an epoch's end, so that epoch is backed up first.
- * Exactness needs every draw to come from the global stream: a Dropout layer or a
- * Dataset.shuffle given its own seed counts its calls in memory, and that count starts over.
+ * The backup is taken once every callback has ended the epoch, wherever this one stands in the
+ * list, so it holds the state they leave; an epoch whose end failed is not backed up, and runs
+ * again on resume. Exactness needs every draw to come from the global stream: a Dropout layer or
+ * a Dataset.shuffle given its own seed counts its calls in memory, and that count starts over.
  */
 export class BackupAndRestore extends Callback implements RunRestorer {
   readonly backupDir: string;
   readonly deleteCheckpoint: boolean;
-  #restored: RestoredRun | null = null;
   #record: EpochRecord = { epoch: [], history: {} };
 
   constructor(options: BackupAndRestoreOptions) {
     super();
+    checkOptions(
+      'BackupAndRestore',
+      options ?? {},
+      optionNames<BackupAndRestoreOptions>({ backupDir: true, deleteCheckpoint: true }),
+    );
     const { backupDir, deleteCheckpoint = true } = options ?? {};
     if (typeof backupDir !== 'string' || backupDir === '') {
       throw new ValueError(
@@ -73,25 +91,20 @@ export class BackupAndRestore extends Callback implements RunRestorer {
     this.deleteCheckpoint = deleteCheckpoint;
   }
 
-  restoredRun(): RestoredRun | null {
-    return this.#restored;
-  }
-
-  override async onTrainBegin(): Promise<void> {
-    this.#restored = null;
+  async resumeRun(callbacks: readonly Callback[]): Promise<RestoredRun | null> {
     this.#record = { epoch: [], history: {} };
     const folder = await this.#latest();
-    if (folder === null) return;
+    if (folder === null) return null;
     const dir = join(this.backupDir, folder);
     const model = this.#trainee();
     const path = join(dir, 'model.json');
-    const metadata = readMetadata((await readModelJson(dir)).metadata, path);
     if (!model.built) {
       throw new DeeplineError(
         `BackupAndRestore: restoring ${dir} needs the model built before fit; give its first layer an inputShape`,
       );
     }
-    const saved = await loadModel(dir);
+    const { model: saved, json, extra } = await loadArtifact(dir);
+    const metadata = readMetadata(json.metadata, path);
     if (
       architecture(saved) !== architecture(model) ||
       saved.optimizer.className !== model.optimizer.className
@@ -102,7 +115,8 @@ export class BackupAndRestore extends Callback implements RunRestorer {
           'or give another backupDir',
       );
     }
-    // After loadModel, whose rebuilding drew initial weights from the stream; before the model
+    const states = this.#callbackStates(callbacks, metadata.callbacks, extra, dir);
+    // After loadArtifact, whose rebuilding drew initial weights from the stream; before the model
     // changes, so that an unusable state leaves the model as it was.
     try {
       setRngState(metadata.rngState);
@@ -117,15 +131,17 @@ export class BackupAndRestore extends Callback implements RunRestorer {
     if (typeof rate === 'number' && rate !== model.optimizer.getConfig().learningRate) {
       model.optimizer.setLearningRate(rate);
     }
+    for (const [callback, state] of states) callback.setState(state);
+    model.stopTraining = metadata.stopped;
     const { epoch, history } = metadata;
     this.#record = decode(history);
     const logs = Object.fromEntries(
       Object.entries(this.#record.history).map(([k, v]) => [k, v[v.length - 1]]),
     );
-    this.#restored = { epoch, logs, history: decode(history) };
+    return { epoch, logs, history: decode(history) };
   }
 
-  override async onEpochEnd(epoch: number, logs: Logs): Promise<void> {
+  async backUpEpoch(epoch: number, logs: Logs, callbacks: readonly Callback[]): Promise<void> {
     const record = this.#record;
     record.epoch.push(epoch);
     for (const [name, value] of Object.entries(logs)) {
@@ -137,8 +153,18 @@ export class BackupAndRestore extends Callback implements RunRestorer {
     const dir = join(this.backupDir, folder);
     // Never the folder the pointer names: that one is older. A stale one is a crash's leftover.
     await rm(dir, { recursive: true, force: true });
-    const metadata: BackupMetadata = { epoch, rngState: getRngState(), history: encode(record) };
-    await saveModel(this.#trainee(), dir, metadata);
+    const tensors: NamedTensor[] = [];
+    const metadata: BackupMetadata = {
+      epoch,
+      rngState: getRngState(),
+      history: encode(record),
+      stopped: this.model.stopTraining,
+      callbacks: callbacks.filter(isStateful).map((callback, i) => ({
+        className: classNameOf(callback),
+        state: encodeState(callback.getState(), `callbacks/${i}`, tensors),
+      })),
+    };
+    await saveModel(this.#trainee(), dir, metadata, tensors);
     await writeFile(join(this.backupDir, PARTIAL_POINTER), `${JSON.stringify({ latest: folder })}\n`);
     await rename(join(this.backupDir, PARTIAL_POINTER), join(this.backupDir, POINTER));
     await this.#removeBackups(folder);
@@ -152,6 +178,40 @@ export class BackupAndRestore extends Callback implements RunRestorer {
     await rm(join(this.backupDir, PARTIAL_POINTER), { force: true });
     // Files of the user's own stay, and so does the folder holding them.
     await rmdir(this.backupDir).catch(unless('ENOTEMPTY', 'ENOENT'));
+  }
+
+  /**
+   * Each stateful callback of this fit with its saved state, checked against the backup before
+   * anything changes: the states are matched by position, so the classes must match in order.
+   */
+  #callbackStates(
+    callbacks: readonly Callback[],
+    saved: BackupMetadata['callbacks'],
+    tensors: Map<string, Tensor>,
+    dir: string,
+  ): [StatefulCallback, CallbackState][] {
+    const current = callbacks.filter(isStateful);
+    const names = current.map(classNameOf);
+    const savedNames = saved.map((c) => c.className);
+    if (names.join() !== savedNames.join()) {
+      const list = (classes: string[]) => (classes.length === 0 ? 'none' : classes.join(', '));
+      throw new ArtifactError(
+        `BackupAndRestore: the backup in ${dir} was made with the stateful callbacks ` +
+          `${list(savedNames)}, this fit has ${list(names)}; pass the same callbacks in the same ` +
+          `order to resume, delete ${this.backupDir} to start afresh, or give another backupDir`,
+      );
+    }
+    return current.map((callback, i) => {
+      const state = decodeState(saved[i].state, `callbacks/${i}`, tensors, dir);
+      const [want, got] = [callback.getState(), state].map((s) => Object.keys(s).sort().join(', '));
+      if (want !== got) {
+        throw new ArtifactError(
+          `BackupAndRestore: the backup in ${dir} holds ${names[i]}'s state as ${got}, expected ` +
+            `${want}; was it written by another version of Deepline? Delete ${this.backupDir} to start afresh`,
+        );
+      }
+      return [callback, state];
+    });
   }
 
   /** The folder the pointer names, or null when there is no backup. */
@@ -225,6 +285,57 @@ function architecture(model: Model): string {
   });
 }
 
+// Classes, not instances, are what a resumed fit can give again.
+function classNameOf(callback: Callback): string {
+  return callback.constructor.name;
+}
+
+function encodeState(
+  state: CallbackState,
+  prefix: string,
+  tensors: NamedTensor[],
+): Record<string, SavedValue> {
+  const saved: Record<string, SavedValue> = {};
+  for (const [key, value] of Object.entries(state)) {
+    if (typeof value === 'number' && !Number.isFinite(value)) {
+      saved[key] = { number: String(value) };
+    } else if (typeof value === 'object' && value !== null) {
+      tensors.push(...value.map((tensor, j) => ({ name: `${prefix}/${key}/${j}`, value: tensor })));
+      saved[key] = { tensors: value.length };
+    } else {
+      saved[key] = value;
+    }
+  }
+  return saved;
+}
+
+function decodeState(
+  saved: Record<string, SavedValue>,
+  prefix: string,
+  tensors: Map<string, Tensor>,
+  dir: string,
+): CallbackState {
+  const state: CallbackState = {};
+  for (const [key, value] of Object.entries(saved)) {
+    if (typeof value !== 'object' || value === null) {
+      state[key] = value;
+    } else if ('number' in value) {
+      state[key] = Number(value.number);
+    } else {
+      state[key] = Array.from({ length: value.tensors }, (_, j) => {
+        const tensor = tensors.get(`${prefix}/${key}/${j}`);
+        if (tensor === undefined) {
+          throw new ArtifactError(
+            `BackupAndRestore: the backup in ${dir} lacks the tensor ${prefix}/${key}/${j} its model.json lists`,
+          );
+        }
+        return tensor;
+      });
+    }
+  }
+  return state;
+}
+
 function encode(record: EpochRecord): BackupMetadata['history'] {
   const history = Object.fromEntries(
     Object.entries(record.history).map(([name, values]) => [
@@ -243,25 +354,27 @@ function decode(saved: BackupMetadata['history']): EpochRecord {
 }
 
 function readMetadata(metadata: Record<string, unknown>, path: string): BackupMetadata {
-  const { epoch, rngState, history } = metadata as Partial<BackupMetadata>;
+  const { epoch, rngState, history, stopped, callbacks } = metadata as Partial<BackupMetadata>;
   const record = history as Partial<BackupMetadata['history']> | undefined;
+  const isObject = (x: unknown) => typeof x === 'object' && x !== null;
   const ok =
     Number.isInteger(epoch) &&
     (epoch as number) >= 0 &&
-    typeof rngState === 'object' &&
-    rngState !== null &&
+    isObject(rngState) &&
     Array.isArray(record?.epoch) &&
     record.epoch.length > 0 &&
-    typeof record.history === 'object' &&
-    record.history !== null &&
-    Object.values(record.history).every(
+    isObject(record.history) &&
+    Object.values(record.history as object).every(
       (values) =>
         Array.isArray(values) && values.every((v) => typeof v === 'number' || typeof v === 'string'),
-    );
+    ) &&
+    typeof stopped === 'boolean' &&
+    Array.isArray(callbacks) &&
+    callbacks.every((c) => isObject(c) && typeof c.className === 'string' && isObject(c.state));
   if (!ok) {
     throw new ArtifactError(
-      `BackupAndRestore: ${path} is not a backup (its metadata lacks epoch, rngState or history); ` +
-        'was it written by ModelCheckpoint or model.save?',
+      `BackupAndRestore: ${path} is not a backup (its metadata lacks epoch, rngState, history, ` +
+        'stopped or callbacks); was it written by ModelCheckpoint, model.save or an older Deepline?',
     );
   }
   return metadata as unknown as BackupMetadata;

@@ -1,4 +1,5 @@
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { checkOptions, optionNames } from '../../nn/serialize.js';
 import { messages, ValueError } from '../../tensor/errors.js';
 import { Callback, type Logs } from '../callback.js';
 
@@ -25,6 +26,11 @@ export class CSVLogger extends Callback {
 
   constructor(options: CSVLoggerOptions) {
     super();
+    checkOptions(
+      'CSVLogger',
+      options,
+      optionNames<CSVLoggerOptions>({ filename: true, separator: true, append: true }),
+    );
     const { filename, separator = ',', append = false } = options;
     if (typeof filename !== 'string' || filename === '') {
       throw new ValueError(messages.invalidArgument('CSVLogger', 'filename', filename, 'a non-empty path'));

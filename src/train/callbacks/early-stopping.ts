@@ -1,5 +1,6 @@
+import { checkOptions, optionNames } from '../../nn/serialize.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import { Callback, type Logs } from '../callback.js';
+import { Callback, type CallbackState, type Logs, type StatefulCallback } from '../callback.js';
 import { checkCount, checkNumber, checkVerbose, Monitor, type MonitorMode } from './monitor.js';
 
 export interface EarlyStoppingOptions {
@@ -20,12 +21,23 @@ export interface EarlyStoppingOptions {
   startFromEpoch?: number;
 }
 
+const OPTIONS = optionNames<EarlyStoppingOptions>({
+  monitor: true,
+  minDelta: true,
+  patience: true,
+  verbose: true,
+  mode: true,
+  baseline: true,
+  restoreBestWeights: true,
+  startFromEpoch: true,
+});
+
 /**
  * Stops training once the monitored metric has not improved for `patience` epochs, as Keras 3's
  * EarlyStopping. With restoreBestWeights, the best epoch's weights are put back when training
  * ends, whether or not it stopped early.
  */
-export class EarlyStopping extends Callback {
+export class EarlyStopping extends Callback implements StatefulCallback {
   readonly monitor: Monitor;
   readonly patience: number;
   readonly verbose: 0 | 1;
@@ -42,6 +54,7 @@ export class EarlyStopping extends Callback {
 
   constructor(options: EarlyStoppingOptions = {}) {
     super();
+    checkOptions('EarlyStopping', options, OPTIONS);
     const { minDelta = 0, patience = 0, verbose = 0, baseline, startFromEpoch = 0 } = options;
     this.monitor = new Monitor(
       'EarlyStopping',
@@ -67,6 +80,19 @@ export class EarlyStopping extends Callback {
     this.best = null;
     this.bestEpoch = 0;
     this.#bestWeights = null;
+  }
+
+  getState(): CallbackState {
+    const { wait, stoppedEpoch, best, bestEpoch } = this;
+    return { wait, stoppedEpoch, best, bestEpoch, bestWeights: this.#bestWeights };
+  }
+
+  setState(state: CallbackState): void {
+    this.wait = state.wait as number;
+    this.stoppedEpoch = state.stoppedEpoch as number;
+    this.best = state.best as number | null;
+    this.bestEpoch = state.bestEpoch as number;
+    this.#bestWeights = state.bestWeights === null ? null : [...(state.bestWeights as Tensor[])];
   }
 
   override onEpochEnd(epoch: number, logs: Logs): void {

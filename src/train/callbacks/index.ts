@@ -11,6 +11,7 @@ import { ModelCheckpoint, type ModelCheckpointOptions } from './model-checkpoint
 import { ReduceLROnPlateau, type ReduceLROnPlateauOptions } from './reduce-lr-on-plateau.js';
 import { TerminateOnNaN } from './terminate-on-nan.js';
 
+export type { CallbackState, CallbackStateValue, StatefulCallback } from '../callback.js';
 export { BackupAndRestore, type BackupAndRestoreOptions } from './backup-and-restore.js';
 export { CSVLogger, type CSVLoggerOptions } from './csv-logger.js';
 export { EarlyStopping, type EarlyStoppingOptions } from './early-stopping.js';

@@ -1,3 +1,4 @@
+import { checkOptions, optionNames } from '../../nn/serialize.js';
 import { messages, ValueError } from '../../tensor/errors.js';
 import { Callback, type Logs } from '../callback.js';
 import { checkVerbose } from './monitor.js';
@@ -29,6 +30,11 @@ export class LearningRateScheduler extends Callback {
         ),
       );
     }
+    checkOptions(
+      'LearningRateScheduler',
+      options,
+      optionNames<LearningRateSchedulerOptions>({ verbose: true }),
+    );
     const { verbose = 0 } = options;
     checkVerbose('LearningRateScheduler', verbose);
     this.schedule = schedule;

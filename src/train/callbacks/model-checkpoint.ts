@@ -1,5 +1,6 @@
+import { checkOptions, optionNames } from '../../nn/serialize.js';
 import { messages, ValueError } from '../../tensor/errors.js';
-import { Callback, type Logs } from '../callback.js';
+import { Callback, type CallbackState, type Logs, type StatefulCallback } from '../callback.js';
 import { checkNumber, checkVerbose, Monitor, type MonitorMode } from './monitor.js';
 
 export interface ModelCheckpointOptions {
@@ -21,8 +22,18 @@ export interface ModelCheckpointOptions {
   initialValueThreshold?: number;
 }
 
+const OPTIONS = optionNames<ModelCheckpointOptions>({
+  filepath: true,
+  monitor: true,
+  verbose: true,
+  saveBestOnly: true,
+  mode: true,
+  saveFreq: true,
+  initialValueThreshold: true,
+});
+
 /** Saves the model with `model.save(path)` after epochs or batches, as Keras's ModelCheckpoint. */
-export class ModelCheckpoint extends Callback {
+export class ModelCheckpoint extends Callback implements StatefulCallback {
   readonly filepath: string;
   readonly monitor: Monitor;
   readonly verbose: 0 | 1;
@@ -36,6 +47,7 @@ export class ModelCheckpoint extends Callback {
 
   constructor(options: ModelCheckpointOptions) {
     super();
+    checkOptions('ModelCheckpoint', options, OPTIONS);
     const { filepath, verbose = 0, saveFreq = 'epoch', initialValueThreshold } = options;
     if (typeof filepath !== 'string' || filepath === '') {
       throw new ValueError(
@@ -61,6 +73,17 @@ export class ModelCheckpoint extends Callback {
     this.saveBestOnly = options.saveBestOnly ?? false;
     this.saveFreq = saveFreq;
     this.best = initialValueThreshold ?? this.monitor.worst;
+  }
+
+  // The batch count goes on across epochs, so a run saving every N batches saves where it would have.
+  getState(): CallbackState {
+    return { best: this.best, batchesSinceSave: this.#batchesSinceSave, lastBatch: this.#lastBatch };
+  }
+
+  setState(state: CallbackState): void {
+    this.best = state.best as number;
+    this.#batchesSinceSave = state.batchesSinceSave as number;
+    this.#lastBatch = state.lastBatch as number;
   }
 
   override onEpochBegin(epoch: number): void {

@@ -1,4 +1,5 @@
-import { Callback, type Logs } from '../callback.js';
+import { checkOptions, optionNames } from '../../nn/serialize.js';
+import { Callback, type CallbackState, type Logs, type StatefulCallback } from '../callback.js';
 import { checkCount, checkNumber, checkVerbose, Monitor, type MonitorMode } from './monitor.js';
 
 export interface ReduceLROnPlateauOptions {
@@ -19,12 +20,23 @@ export interface ReduceLROnPlateauOptions {
   minLr?: number;
 }
 
+const OPTIONS = optionNames<ReduceLROnPlateauOptions>({
+  monitor: true,
+  factor: true,
+  patience: true,
+  verbose: true,
+  mode: true,
+  minDelta: true,
+  cooldown: true,
+  minLr: true,
+});
+
 /**
  * Multiplies the learning rate by `factor` once the monitored metric has not improved for
  * `patience` epochs, as Keras 3's ReduceLROnPlateau. Like Keras 3, it adds the rate the epoch
  * ran at to the logs as 'learning_rate', so History and CSVLogger placed after it record it.
  */
-export class ReduceLROnPlateau extends Callback {
+export class ReduceLROnPlateau extends Callback implements StatefulCallback {
   readonly monitor: Monitor;
   readonly factor: number;
   readonly patience: number;
@@ -39,6 +51,7 @@ export class ReduceLROnPlateau extends Callback {
 
   constructor(options: ReduceLROnPlateauOptions = {}) {
     super();
+    checkOptions('ReduceLROnPlateau', options, OPTIONS);
     const { factor = 0.1, patience = 10, verbose = 0, minDelta = 1e-4, cooldown = 0, minLr = 0 } = options;
     const owner = 'ReduceLROnPlateau';
     this.monitor = new Monitor(owner, options.monitor ?? 'val_loss', options.mode ?? 'auto', minDelta);
@@ -58,6 +71,17 @@ export class ReduceLROnPlateau extends Callback {
     this.wait = 0;
     this.cooldownCounter = 0;
     this.best = null;
+  }
+
+  // The rate itself is the optimizer's, which BackupAndRestore saves with the model.
+  getState(): CallbackState {
+    return { wait: this.wait, cooldownCounter: this.cooldownCounter, best: this.best };
+  }
+
+  setState(state: CallbackState): void {
+    this.wait = state.wait as number;
+    this.cooldownCounter = state.cooldownCounter as number;
+    this.best = state.best as number | null;
   }
 
   override onEpochEnd(epoch: number, logs: Logs): void {
