@@ -6,6 +6,8 @@ import { migrations } from './migrations.js';
 
 export type Db = Database.Database;
 
+const busyMs = 10_000;
+
 /** The database file inside a registry folder. */
 export const databaseFile = (home: string): string => path.join(home, 'deepline.db');
 
@@ -21,8 +23,8 @@ export function openDatabase(home: string): Db {
     db = new Database(file);
     // The busy timeout comes first: switching to WAL and migrating both need the write lock,
     // which another process opening the same file may hold for a moment.
-    db.pragma('busy_timeout = 10000');
-    db.pragma('journal_mode = WAL');
+    db.pragma(`busy_timeout = ${busyMs}`);
+    switchToWal(db);
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
     migrate(db, file);
@@ -33,6 +35,24 @@ export function openDatabase(home: string): Db {
     const code = (error as { code?: unknown }).code;
     if (code === 'SQLITE_NOTADB') throw new RegistryError(registryMessages.notSqlite(file), { cause: error });
     throw new RegistryError(registryMessages.cannotOpen(file, (error as Error).message), { cause: error });
+  }
+}
+
+/**
+ * SQLite does not wait for the exclusive lock that switching a new file to WAL takes when
+ * another process is switching the same file at that moment (waiting could deadlock): it fails
+ * at once with SQLITE_BUSY, so wait here instead.
+ */
+function switchToWal(db: Db): void {
+  const deadline = Date.now() + busyMs;
+  for (;;) {
+    try {
+      db.pragma('journal_mode = WAL');
+      return;
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== 'SQLITE_BUSY' || Date.now() > deadline) throw error;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
+    }
   }
 }
 

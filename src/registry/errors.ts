@@ -62,4 +62,33 @@ export const registryMessages = {
   noProduction: (name: string) => `model '${name}' has no production version to roll back from`,
   nothingToRollBack: (name: string, version: number) =>
     `model '${name}' has no version that was production before version ${version}; nothing to roll back to`,
+  badExpectedProduction: (got: unknown) =>
+    `expectedProduction is ${JSON.stringify(got) ?? String(got)}, expected a version number ≥ 1 or null (no production version)`,
+  productionChanged: (name: string, version: number, expected: number | null, actual: number | null) =>
+    `model '${name}' version ${version} was not promoted: production is now ${productionText(actual)} ` +
+    `(expected ${productionText(expected)}); compare against the current production version and promote again`,
 };
+
+const productionText = (version: number | null) => (version === null ? 'none' : `version ${version}`);
+
+/**
+ * What `promote` throws, promoting nothing, when `expectedProduction` is given and the model's
+ * production version is no longer that one: another process promoted, rolled back or archived
+ * since the caller looked.
+ */
+export class ProductionChangedError extends RegistryError {
+  override name = 'ProductionChangedError';
+  readonly model: string;
+  readonly version: number;
+  readonly expected: number | null;
+  /** The production version now; null when there is none. */
+  readonly actual: number | null;
+
+  constructor(model: string, version: number, expected: number | null, actual: number | null) {
+    super(registryMessages.productionChanged(model, version, expected, actual));
+    this.model = model;
+    this.version = version;
+    this.expected = expected;
+    this.actual = actual;
+  }
+}

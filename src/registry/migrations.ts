@@ -63,4 +63,11 @@ export const migrations: readonly string[] = [
   );
   CREATE INDEX stage_changes_by_model ON stage_changes (name, to_stage);
   `,
+  // The start identity of a run's process, so that a reused pid does not keep a dead run
+  // 'running'; and which resumer claimed a failed run, so that two do not share its checkpoints.
+  `
+  ALTER TABLE runs ADD COLUMN boot_id TEXT;
+  ALTER TABLE runs ADD COLUMN process_start INTEGER;
+  ALTER TABLE runs ADD COLUMN resumed_by TEXT;
+  `,
 ];

@@ -12,6 +12,7 @@ import {
 } from './models.js';
 import type { ModelRef } from './reference.js';
 import {
+  claimFailedRun,
   type EpochRecord,
   epochs,
   finishRun,
@@ -28,7 +29,7 @@ import {
   setArtifact,
   startRun,
 } from './runs.js';
-import { archive, promote, rollback, type StageChange, stageHistory } from './stages.js';
+import { archive, type PromoteOptions, promote, rollback, type StageChange, stageHistory } from './stages.js';
 
 /**
  * The tracking store and model registry in one folder: `deepline.db` (SQLite, WAL) for runs,
@@ -91,8 +92,13 @@ export class Registry {
   }
 
   /**
-   * Runs left 'running' by a process on this host that no longer exists become 'failed' with
-   * error 'the process (pid N) ended without finishing the run'. Returns them.
+   * Runs left 'running' by a process that no longer exists become 'failed' with error 'the
+   * process (pid N) ended without finishing the run'. Returns them. On Linux a run's process is
+   * known by boot id, pid and start time, so a new process that got the same pid (a container
+   * rerun, even this process) does not keep a dead run alive. A process in another pid namespace
+   * cannot be seen, so containers that use one registry at the same time must share a pid
+   * namespace (`--pid=host`). Elsewhere, and for runs recorded before schema 2, only runs of
+   * this host are checked, by pid.
    */
   reapStale(): RunRecord[] {
     return reapStale(this.#db);
@@ -101,6 +107,15 @@ export class Registry {
   /** The newest failed run with this key, to resume from its checkpoint. */
   lastFailedRun(key: string): RunRecord | undefined {
     return lastFailedRun(this.#db, key);
+  }
+
+  /**
+   * The newest failed run with this key that nobody has claimed, now marked `resumedBy:
+   * claimant`; undefined when there is none. Of callers racing for the same key, in this or
+   * other processes, each gets a different run, so resumers never share a checkpoint folder.
+   */
+  claimFailedRun(key: string, claimant: string): RunRecord | undefined {
+    return claimFailedRun(this.#db, key, claimant);
   }
 
   // --- models -------------------------------------------------------------------------------
@@ -124,9 +139,13 @@ export class Registry {
     return resolve(this.#db, this.home, ref);
   }
 
-  /** Makes `version` production; the previous production version becomes archived. */
-  promote(name: string, version: number, reason?: string): ModelVersion {
-    return promote(this.#db, this.home, name, version, reason);
+  /**
+   * Makes `version` production; the previous production version becomes archived. With
+   * `expectedProduction`, only if production is still that version (null: none); otherwise
+   * nothing changes and a `ProductionChangedError` names the production version now.
+   */
+  promote(name: string, version: number, reason?: string, options?: PromoteOptions): ModelVersion {
+    return promote(this.#db, this.home, name, version, reason, options);
   }
 
   /** Puts back the version that was production before the current one and archives the current one. */

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import os from 'node:os';
 import path from 'node:path';
 import type { Db } from './db.js';
 import { RegistryError, registryMessages } from './errors.js';
+import { processEnded, type RecordedProcess, thisProcess } from './process.js';
 import { checkSeconds, checkText, decodeMetrics, encodeJson, encodeMetrics, now } from './values.js';
 
 export type RunStatus = 'running' | 'finished' | 'failed';
@@ -28,6 +28,12 @@ export interface RunRecord {
   error: string | null;
   pid: number;
   host: string;
+  /** Linux: the boot id of the machine the run's process ran on; null elsewhere and for older runs. */
+  bootId: string | null;
+  /** Linux: when the run's process started, in clock ticks since boot; null elsewhere and for older runs. */
+  processStart: number | null;
+  /** Who claimed this failed run to resume it (`claimFailedRun`); null while nobody has. */
+  resumedBy: string | null;
 }
 
 export interface EpochRecord {
@@ -75,6 +81,9 @@ interface RunRow {
   error: string | null;
   pid: number;
   host: string;
+  boot_id: string | null;
+  process_start: number | null;
+  resumed_by: string | null;
 }
 
 const selectRuns = `SELECT runs.*,
@@ -101,15 +110,18 @@ const toRecord = (row: RunRow): RunRecord => ({
   error: row.error,
   pid: row.pid,
   host: row.host,
+  bootId: row.boot_id,
+  processStart: row.process_start,
+  resumedBy: row.resumed_by,
 });
 
 export function startRun(db: Db, init: RunInit): RunRecord {
   const id = randomBytes(6).toString('hex');
   db.prepare(
     `INSERT INTO runs (id, name, key, status, started_at, params, pipeline_path, pipeline_text,
-       data_fingerprint, metrics, pid, host)
+       data_fingerprint, metrics, pid, host, boot_id, process_start)
      VALUES (@id, @name, @key, 'running', @startedAt, @params, @pipelinePath, @pipelineText,
-       @dataFingerprint, '{}', @pid, @host)`,
+       @dataFingerprint, '{}', @pid, @host, @bootId, @processStart)`,
   ).run({
     id,
     name: checkText('run name', init.name),
@@ -119,8 +131,7 @@ export function startRun(db: Db, init: RunInit): RunRecord {
     pipelinePath: init.pipelinePath === undefined ? null : path.resolve(init.pipelinePath),
     pipelineText: init.pipelineText ?? null,
     dataFingerprint: init.dataFingerprint ?? null,
-    pid: process.pid,
-    host: os.hostname(),
+    ...thisProcess,
   });
   return getRun(db, id);
 }
@@ -230,11 +241,13 @@ export function epochs(db: Db, runId: string): EpochRecord[] {
 }
 
 export function reapStale(db: Db): RunRecord[] {
-  // Only this host's processes can be checked; a run from another machine is left as it is.
   const running = db
-    .prepare("SELECT id, pid FROM runs WHERE status = 'running' AND host = ?")
-    .all(os.hostname()) as { id: string; pid: number }[];
-  const dead = running.filter((run) => !processAlive(run.pid));
+    .prepare(
+      `SELECT id, pid, host, boot_id AS bootId, process_start AS processStart, started_at AS startedAt
+       FROM runs WHERE status = 'running'`,
+    )
+    .all() as (RecordedProcess & { id: string })[];
+  const dead = running.filter(processEnded);
   if (dead.length === 0) return [];
   const reaped = db
     .transaction(() =>
@@ -258,14 +271,25 @@ export function lastFailedRun(db: Db, key: string): RunRecord | undefined {
   return row && toRecord(row);
 }
 
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM means the process exists but belongs to another user.
-    return (error as NodeJS.ErrnoException).code !== 'ESRCH';
-  }
+/**
+ * Under the write lock, so that of several resumers started at once each gets a different
+ * failed run (or none) and no two share a checkpoint folder.
+ */
+export function claimFailedRun(db: Db, key: string, claimant: string): RunRecord | undefined {
+  const by = checkText('claimant', claimant);
+  const id = db
+    .transaction(() => {
+      const found = db
+        .prepare(
+          `SELECT id FROM runs WHERE key = ? AND status = 'failed' AND resumed_by IS NULL ${newestFirst} LIMIT 1`,
+        )
+        .pluck()
+        .get(key) as string | undefined;
+      if (found !== undefined) db.prepare('UPDATE runs SET resumed_by = ? WHERE id = ?').run(by, found);
+      return found;
+    })
+    .immediate();
+  return id === undefined ? undefined : getRun(db, id);
 }
 
 /** Runs a write that names a run, turning a foreign-key failure into "no run". */

@@ -1,5 +1,5 @@
 import type { Db } from './db.js';
-import { RegistryError, registryMessages } from './errors.js';
+import { ProductionChangedError, RegistryError, registryMessages } from './errors.js';
 import { findVersion, type ModelVersion, recordChange, versions } from './models.js';
 import type { Stage } from './reference.js';
 import { now } from './values.js';
@@ -14,14 +14,41 @@ export interface StageChange {
   reason: string | null;
 }
 
+export interface PromoteOptions {
+  /**
+   * The production version the caller decided against (null: none). If production is another
+   * version by the time of promoting, nothing changes and `ProductionChangedError` is thrown.
+   */
+  expectedProduction?: number | null;
+}
+
 /** Makes `version` production; the previous production version becomes archived. */
-export function promote(db: Db, home: string, name: string, version: number, reason?: string): ModelVersion {
+export function promote(
+  db: Db,
+  home: string,
+  name: string,
+  version: number,
+  reason?: string,
+  options: PromoteOptions = {},
+): ModelVersion {
+  const { expectedProduction } = options;
+  if (
+    expectedProduction !== undefined &&
+    expectedProduction !== null &&
+    !(Number.isSafeInteger(expectedProduction) && expectedProduction >= 1)
+  ) {
+    throw new RegistryError(registryMessages.badExpectedProduction(expectedProduction));
+  }
   return db
     .transaction(() => {
       const all = versions(db, home, name);
       const target = findVersion(all, name, version);
-      if (target.stage === 'production') return target;
       const current = all.find((v) => v.stage === 'production');
+      // Checked under the write lock, so no other process can promote between this check and the move.
+      if (expectedProduction !== undefined && (current?.version ?? null) !== expectedProduction) {
+        throw new ProductionChangedError(name, version, expectedProduction, current?.version ?? null);
+      }
+      if (target.stage === 'production') return target;
       const at = now();
       if (current) move(db, current, 'archived', at, reason ?? null);
       return move(db, target, 'production', at, reason ?? null);

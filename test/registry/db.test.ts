@@ -3,6 +3,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { openRegistry, RegistryError } from '../../src/registry/index.js';
+import { migrations } from '../../src/registry/migrations.js';
 import { tempDir } from './fixtures/setup.js';
 
 const pragma = (file: string, name: string) => {
@@ -21,7 +22,33 @@ describe('the registry database', () => {
     const file = path.join(home, 'deepline.db');
     expect(fs.existsSync(file)).toBe(true);
     expect(pragma(file, 'journal_mode')).toBe('wal');
-    expect(pragma(file, 'user_version')).toBe(1);
+    expect(pragma(file, 'user_version')).toBe(migrations.length);
+    expect(migrations).toHaveLength(2);
+  });
+
+  it('upgrades a database of schema version 1, keeping its runs', () => {
+    const home = tempDir();
+    const db = new Database(path.join(home, 'deepline.db'));
+    db.exec(migrations[0]);
+    db.pragma('user_version = 1');
+    db.prepare(
+      `INSERT INTO runs (id, name, key, status, started_at, params, metrics, pid, host)
+       VALUES ('0123456789ab', 'old', 'k', 'failed', '2024-01-01T00:00:00.000Z', '{}', '{}', 1, 'h')`,
+    ).run();
+    db.close();
+    const registry = openRegistry(home);
+    try {
+      expect(pragma(path.join(home, 'deepline.db'), 'user_version')).toBe(2);
+      expect(registry.getRun('0123456789ab')).toMatchObject({
+        name: 'old',
+        bootId: null,
+        processStart: null,
+        resumedBy: null,
+      });
+      expect(registry.claimFailedRun('k', 'me')?.resumedBy).toBe('me');
+    } finally {
+      registry.close();
+    }
   });
 
   it('opens again without migrating twice and keeps its rows', () => {
@@ -42,7 +69,7 @@ describe('the registry database', () => {
     db.close();
     expect(() => openRegistry(home)).toThrow(RegistryError);
     expect(() => openRegistry(home)).toThrow(
-      /has schema version 99 but this deepline knows only up to 1; upgrade/,
+      /has schema version 99 but this deepline knows only up to 2; upgrade/,
     );
   });
 

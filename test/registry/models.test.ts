@@ -1,7 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openRegistry, type Registry, RegistryError } from '../../src/registry/index.js';
+import {
+  openRegistry,
+  ProductionChangedError,
+  type Registry,
+  RegistryError,
+} from '../../src/registry/index.js';
 import { artifact, tempDir } from './fixtures/setup.js';
 
 let registry: Registry;
@@ -188,6 +193,73 @@ describe('stages', () => {
     expect(reg.listModels()[0].production).toBeNull();
     expect(reg.archive('churn', 2).stage).toBe('archived');
     expect(reg.stageHistory('churn').filter((c) => c.to === 'archived')).toHaveLength(1);
+  });
+});
+
+describe('promote with expectedProduction', () => {
+  it('refuses, changing nothing, when another registry promoted since the production version was read', () => {
+    const first = open();
+    const second = openRegistry(first.home);
+    try {
+      register(first, 'churn', 3);
+      first.promote('churn', 1);
+      // Both pipelines read production before training, then promote what they trained.
+      const seen = [first, second].map((reg) => reg.resolve('churn@production').version);
+      expect(seen).toEqual([1, 1]);
+      expect(first.promote('churn', 2, 'beats v1', { expectedProduction: seen[0] }).stage).toBe('production');
+      const refused = (() => {
+        try {
+          second.promote('churn', 3, 'beats v1', { expectedProduction: seen[1] });
+        } catch (error) {
+          return error;
+        }
+      })();
+      expect(refused).toBeInstanceOf(ProductionChangedError);
+      expect(refused).toBeInstanceOf(RegistryError);
+      expect(refused).toMatchObject({
+        name: 'ProductionChangedError',
+        model: 'churn',
+        version: 3,
+        expected: 1,
+        actual: 2,
+        message:
+          "model 'churn' version 3 was not promoted: production is now version 2 (expected version 1); " +
+          'compare against the current production version and promote again',
+      });
+      expect(stagesOf(second, 'churn')).toEqual({ 1: 'archived', 2: 'production', 3: 'candidate' });
+      expect(second.stageHistory('churn').filter((c) => c.version === 3)).toHaveLength(1);
+    } finally {
+      second.close();
+    }
+  });
+
+  it('uses null for no production version, and promotes as before without the option', () => {
+    const first = open();
+    const second = openRegistry(first.home);
+    try {
+      register(first, 'churn', 3);
+      expect(first.promote('churn', 1, undefined, { expectedProduction: null }).stage).toBe('production');
+      expect(() => second.promote('churn', 2, undefined, { expectedProduction: null })).toThrow(
+        "model 'churn' version 2 was not promoted: production is now version 1 (expected none)",
+      );
+      second.archive('churn', 1);
+      expect(() => first.promote('churn', 2, undefined, { expectedProduction: 1 })).toThrow(
+        'production is now none (expected version 1)',
+      );
+      // Even promoting the version that is production now is refused when production moved.
+      second.promote('churn', 3);
+      expect(() => first.promote('churn', 3, undefined, { expectedProduction: null })).toThrow(
+        ProductionChangedError,
+      );
+      expect(first.promote('churn', 3, undefined, { expectedProduction: 3 }).stage).toBe('production');
+      expect(first.promote('churn', 2).stage).toBe('production');
+      expect(() => first.promote('churn', 1, undefined, { expectedProduction: 0 })).toThrow(
+        'expectedProduction is 0, expected a version number ≥ 1 or null (no production version)',
+      );
+      expect(stagesOf(first, 'churn')).toEqual({ 1: 'archived', 2: 'production', 3: 'archived' });
+    } finally {
+      second.close();
+    }
   });
 });
 

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -13,7 +14,7 @@ const open = () => {
 afterEach(() => registry?.close());
 
 /** Writes behind the registry's back, through a second connection, as another tool could. */
-function sql(home: string, statement: string, ...values: string[]) {
+function sql(home: string, statement: string, ...values: (string | number | null)[]) {
   const db = new Database(path.join(home, 'deepline.db'));
   db.prepare(statement).run(...values);
   db.close();
@@ -45,6 +46,7 @@ describe('runs', () => {
       error: null,
       pid: process.pid,
       host: os.hostname(),
+      resumedBy: null,
     });
     expect(run.id).toMatch(/^[0-9a-f]{12}$/);
     expect(Number.isNaN(Date.parse(run.startedAt))).toBe(false);
@@ -187,15 +189,128 @@ describe('reapStale', () => {
     expect(registry.lastFailedRun('doomed-key')?.id).toBe(deadId);
   });
 
-  it("returns the runs it reaps, and leaves another host's runs alone", async () => {
+  it("returns the runs it reaps, and without a process start to go by leaves another host's runs alone", async () => {
     const home = tempDir();
     const id = (await startWorker(['abandon', home]).exited).stdout.trim();
-    sql(home, "UPDATE runs SET host = 'some-other-host' WHERE id = ?", id);
+    // As a run recorded before start identities were, or on a platform without them.
+    sql(
+      home,
+      "UPDATE runs SET host = 'some-other-host', boot_id = NULL, process_start = NULL WHERE id = ?",
+      id,
+    );
     registry = openRegistry(home);
     expect(registry.getRun(id).status).toBe('running');
     sql(home, 'UPDATE runs SET host = ? WHERE id = ?', os.hostname(), id);
     expect(registry.reapStale().map((r) => r.id)).toEqual([id]);
     expect(registry.reapStale()).toEqual([]);
+  });
+
+  it('without a process start to go by, reaps a run of this pid that began before this process did', () => {
+    const reg = open();
+    const before = reg.startRun({ name: 'before', key: 'k' });
+    const ours = reg.startRun({ name: 'ours', key: 'k' });
+    for (const run of [before, ours])
+      sql(reg.home, 'UPDATE runs SET boot_id = NULL, process_start = NULL WHERE id = ?', run.id);
+    const processStarted = Date.now() - process.uptime() * 1000;
+    sql(
+      reg.home,
+      'UPDATE runs SET started_at = ? WHERE id = ?',
+      new Date(processStarted - 60_000).toISOString(),
+      before.id,
+    );
+    expect(reg.reapStale().map((r) => r.id)).toEqual([before.id]);
+    expect(reg.getRun(ours.id).status).toBe('running');
+  });
+});
+
+describe.runIf(process.platform === 'linux')('reapStale on Linux', () => {
+  it('records the boot id and start time of the process that runs a run', () => {
+    const run = open().startRun({ name: 'p', key: 'k' });
+    const stat = fs.readFileSync('/proc/self/stat', 'utf8');
+    const startTime = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]);
+    expect(run.bootId).toBe(fs.readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim());
+    expect(run.processStart).toBe(startTime);
+  });
+
+  it('reaps a run whose pid is alive but was started by another process, even this one', () => {
+    const reg = open();
+    const ours = reg.startRun({ name: 'ours', key: 'k' });
+    const reused = reg.startRun({ name: 'reused', key: 'k' });
+    // A rerun in a new container: same pid as the killed run, new hostname, different start time.
+    sql(
+      reg.home,
+      "UPDATE runs SET process_start = process_start - 1, host = 'old-container' WHERE id = ?",
+      reused.id,
+    );
+    expect(reg.reapStale().map((r) => r.id)).toEqual([reused.id]);
+    expect(reg.getRun(reused.id)).toMatchObject({
+      status: 'failed',
+      error: `the process (pid ${process.pid}) ended without finishing the run`,
+    });
+    expect(reg.getRun(ours.id).status).toBe('running');
+  });
+
+  it('leaves a live process its run, whatever its host name, and reaps runs from an earlier boot', async () => {
+    const home = tempDir();
+    const worker = startWorker(['hold', home]);
+    try {
+      await worker.line('held');
+      registry = openRegistry(home);
+      const [held] = registry.listRuns({ name: 'held' });
+      expect(held).toMatchObject({ status: 'running', pid: worker.child.pid });
+      sql(home, "UPDATE runs SET host = 'another-container' WHERE id = ?", held.id);
+      expect(registry.reapStale()).toEqual([]);
+
+      const rebooted = registry.startRun({ name: 'rebooted', key: 'k' });
+      sql(home, "UPDATE runs SET boot_id = 'an-earlier-boot' WHERE id = ?", rebooted.id);
+      expect(registry.reapStale().map((r) => r.id)).toEqual([rebooted.id]);
+      expect(registry.getRun(held.id).status).toBe('running');
+    } finally {
+      worker.child.stdin.end();
+      await worker.exited;
+    }
+  });
+});
+
+describe('claimFailedRun', () => {
+  it('gives each claimant a different failed run, newest first, then none', () => {
+    const first = open();
+    const second = openRegistry(first.home);
+    try {
+      const [older, newer] = ['older', 'newer'].map((error) => {
+        const run = first.startRun({ name: 'p', key: 'k' });
+        return first.finishRun(run.id, { status: 'failed', error });
+      });
+      first.finishRun(first.startRun({ name: 'p', key: 'other' }).id, { status: 'failed' });
+      first.startRun({ name: 'p', key: 'k' });
+
+      expect(first.claimFailedRun('k', 'resumer-a')).toMatchObject({ id: newer.id, resumedBy: 'resumer-a' });
+      expect(second.claimFailedRun('k', 'resumer-b')).toMatchObject({ id: older.id, resumedBy: 'resumer-b' });
+      expect(first.claimFailedRun('k', 'resumer-c')).toBeUndefined();
+      expect(second.getRun(newer.id).resumedBy).toBe('resumer-a');
+      // lastFailedRun still reports the newest failure, claimed or not.
+      expect(second.lastFailedRun('k')?.id).toBe(newer.id);
+      expect(() => first.claimFailedRun('other', ' ')).toThrow('claimant must be a non-empty string');
+      expect(first.getRun(newer.id).status).toBe('failed');
+    } finally {
+      second.close();
+    }
+  });
+
+  it('lets only one of two processes racing for the same failed run have it', async () => {
+    const reg = open();
+    const failed = reg.finishRun(reg.startRun({ name: 'p', key: 'k' }).id, { status: 'failed' });
+    reg.close();
+    const workers = ['a', 'b'].map((tag) => startWorker(['claim', reg.home, 'k', `worker-${tag}`]));
+    await Promise.all(workers.map((w) => w.line('ready')));
+    for (const w of workers) w.child.stdin.write('go\n');
+    const results = await Promise.all(workers.map((w) => w.exited));
+    for (const { code, stderr } of results) expect(code, stderr).toBe(0);
+    const claimed = results.map((r) => r.stdout.trim().split('\n').at(-1));
+    expect([...claimed].sort()).toEqual([failed.id, 'none'].sort());
+    registry = openRegistry(reg.home);
+    const winner = claimed[0] === failed.id ? 'worker-a' : 'worker-b';
+    expect(registry.getRun(failed.id).resumedBy).toBe(winner);
   });
 });
 
