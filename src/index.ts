@@ -132,7 +132,15 @@ export type { Optimizer } from './optim/optimizer.js';
 export * as optimizers from './optim/index.js';
 
 // --- Training ------------------------------------------------------------------------------
-export { Callback, type Logs, type TrainingModel, type TrainingParams } from './train/callback.js';
+export {
+  Callback,
+  type CallbackState,
+  type CallbackStateValue,
+  type Logs,
+  type StatefulCallback,
+  type TrainingModel,
+  type TrainingParams,
+} from './train/callback.js';
 export * as callbacks from './train/callbacks/index.js';
 export { History } from './train/callbacks/history.js';
 export { loadModel, readModelJson } from './train/load.js';
@@ -207,6 +215,8 @@ export {
   type ModelVersion,
   openRegistry,
   parseModelRef,
+  ProductionChangedError,
+  type PromoteOptions,
   Registry,
   RegistryError,
   registryHome,

@@ -33,7 +33,8 @@ function terminalReporter(): StageReporter {
             rendererOptions: { bottomBar: 1 },
           },
         ],
-        { exitOnError: true, rendererOptions: { collapseErrors: false } },
+        // The failed stage keeps its title: main prints the error once, as one line.
+        { exitOnError: true, rendererOptions: { showErrorMessage: false } },
       ).run();
       return result as Awaited<ReturnType<typeof work>>;
     },

@@ -1,3 +1,5 @@
+import { formatMetric } from '../pipeline/evaluation.js';
+
 /** Columns padded to their widest cell, as `docker ps` or `mlflow runs list` print them. */
 export function formatTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
@@ -9,8 +11,8 @@ export function formatTable(header: readonly string[], rows: readonly (readonly 
   return [line(header), ...rows.map(line)].join('\n');
 }
 
-export function formatMetric(x: number | undefined): string {
-  return x === undefined ? '' : Number(x.toPrecision(4)).toString();
+export function formatCell(x: number | undefined): string {
+  return x === undefined ? '' : formatMetric(x);
 }
 
 /** '2026-11-29T09:32:52.123Z' → '2026-11-29 09:32'. */

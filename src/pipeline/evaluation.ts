@@ -179,6 +179,19 @@ function operatingPoints(scores: ArrayLike<number>, labels: ArrayLike<number>): 
   return points;
 }
 
+/** A metric as people read it: four significant digits, no trailing zeros (0.9840 → 0.984). */
+export function formatMetric(x: number): string {
+  return Number.isFinite(x) ? Number(x.toPrecision(4)).toString() : String(x);
+}
+
+/** The metric names an evaluation of `task` reports, for checking gates before training. */
+export function metricNames(task: Task, classes: number): string[] {
+  if (task === 'binary') return ['accuracy', 'precision', 'recall', 'f1', 'auc', 'pr_auc', 'log_loss'];
+  if (task === 'multiclass')
+    return ['accuracy', 'macro_f1', 'weighted_f1', ...(classes >= 4 ? ['top_3_accuracy'] : []), 'log_loss'];
+  return ['mae', 'mse', 'rmse', 'r2'];
+}
+
 /**
  * Evaluates P(positive) scores against 0/1 labels. A score at or above the threshold is a
  * positive prediction (the same rule businessValue uses, so the two agree at one threshold).
@@ -264,7 +277,8 @@ export function evaluateBinary(
 
 // --- Multiclass --------------------------------------------------------------------------
 
-function argmax(probs: ArrayLike<number>, row: number, k: number): number {
+/** The class of row `row` in an n×k array of probabilities: the first highest, as numpy's argmax. */
+export function argmax(probs: ArrayLike<number>, row: number, k: number): number {
   let best = 0;
   for (let c = 1; c < k; c++) if (probs[row * k + c] > probs[row * k + best]) best = c;
   return best;

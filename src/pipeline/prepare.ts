@@ -33,6 +33,8 @@ export interface Prepared {
   cleaning?: CleaningPlan;
   features?: FittedFeatures;
   profile?: Profile;
+  /** For image data: the class balance and the pixel distribution of the training split. */
+  imageProfile?: ImageProfile;
   schema?: Schema;
   /** What validation found: against the production model's schema (tables), or in the pixels and labels (images). */
   anomalies: { severity: 'error' | 'warning'; column?: string; message: string }[];
@@ -40,6 +42,18 @@ export interface Prepared {
   steps: { step: string; rowsDropped: number; cellsChanged: number; detail: string }[];
   quarantine: Quarantine;
   split: { train: number; validation: number; test: number };
+}
+
+export interface ImageProfile {
+  classes: { value: string; count: number }[];
+  /** `distinct` counts 8-bit levels, which is what images hold. */
+  pixels: {
+    min: number;
+    max: number;
+    mean: number;
+    distinct: number;
+    histogram: { start: number; end: number; count: number }[];
+  };
 }
 
 const labelKinds: Record<Task, LabelSpec['kind']> = {
@@ -53,8 +67,14 @@ const tasks: Record<LabelSpec['kind'], Task> = {
   number: 'regression',
 };
 
-export function prepare(source: Source, config: PipelineConfig): Prepared {
-  return source.kind === 'images' ? prepareImages(source, config) : prepareTable(source.table, config);
+export function prepare(
+  source: Source,
+  config: PipelineConfig,
+  update: (status: string) => void = () => {},
+): Prepared {
+  return source.kind === 'images'
+    ? prepareImages(source, config)
+    : prepareTable(source.table, config, update);
 }
 
 /** Image datasets come with their test split; validation is the end of the training split, as Keras's validationSplit. */
@@ -78,6 +98,7 @@ function prepareImages(source: Extract<Source, { kind: 'images' }>, config: Pipe
     train: part(0, n - held),
     validation: part(n - held, held),
     test: { x: [test.images], y: test.labels },
+    imageProfile: imageProfile(train, source.classes),
     anomalies: [
       ...checkImages('train', train, source.classes.length),
       ...checkImages('test', test, source.classes.length),
@@ -89,10 +110,10 @@ function prepareImages(source: Extract<Source, { kind: 'images' }>, config: Pipe
   };
 }
 
-function prepareTable(table: Table, config: PipelineConfig): Prepared {
+function prepareTable(table: Table, config: PipelineConfig, update: (status: string) => void): Prepared {
   const label = config.data.label!;
+  update('profiling');
   const read = profile(table);
-  const schema = inferSchema(read);
   const kind = config.data.task ? labelKinds[config.data.task] : inferLabelKind(table.column(label));
   const { test: testShare, validation, seed, stratify } = config.data.split;
   const parts = trainTestSplit(table, {
@@ -102,6 +123,9 @@ function prepareTable(table: Table, config: PipelineConfig): Prepared {
     ...(stratify && kind !== 'number' && { stratify: label }),
   });
   const raw = { train: parts.train, validation: parts.validation!, test: parts.test };
+  // What serving data is checked against: the training rows only, as everything fitted here.
+  const schema = inferSchema(profile(raw.train));
+  update('cleaning');
   const plan = fitCleaning(raw.train, config.clean);
   const quarantine = new Quarantine();
   const cleaned = {
@@ -114,6 +138,7 @@ function prepareTable(table: Table, config: PipelineConfig): Prepared {
     kind,
     ...(config.data.positive !== undefined && { positive: String(config.data.positive) }),
   };
+  update('fitting features');
   const features = featurePipeline({ columns: config.features, label: labelSpec }).fit(cleaned.train.table);
   const part = (t: Table): Part => {
     const { x, y } = features.transform(t);
@@ -147,6 +172,34 @@ function prepareTable(table: Table, config: PipelineConfig): Prepared {
       train: cleaned.train.table.numRows,
       validation: cleaned.validation.table.numRows,
       test: cleaned.test.table.numRows,
+    },
+  };
+}
+
+function imageProfile(split: MnistSplit, classes: readonly string[]): ImageProfile {
+  const counts = new Array<number>(classes.length).fill(0);
+  for (const v of split.labels.values) counts[v]++;
+  const values = split.images.values;
+  const bins = new Array<number>(10).fill(0);
+  const levels = new Uint8Array(256);
+  let min = Number.POSITIVE_INFINITY;
+  let max = Number.NEGATIVE_INFINITY;
+  let sum = 0;
+  for (const v of values) {
+    if (v < min) min = v;
+    if (v > max) max = v;
+    sum += v;
+    bins[Math.min(9, Math.max(0, Math.floor(v * 10)))]++;
+    levels[Math.min(255, Math.max(0, Math.round(v * 255)))] = 1;
+  }
+  return {
+    classes: classes.map((value, i) => ({ value, count: counts[i] })),
+    pixels: {
+      min,
+      max,
+      mean: sum / values.length,
+      distinct: levels.reduce((a, b) => a + b, 0),
+      histogram: bins.map((count, i) => ({ start: i / 10, end: (i + 1) / 10, count })),
     },
   };
 }

@@ -44,19 +44,28 @@ export function buildModel(
       }
       x = layer.apply(x) as SymbolicTensor;
     });
-    if (x.shape.at(-1) === outputUnits(shape) && endsWithOutput(spec))
-      return model({ inputs, outputs: x, name });
+    if (outputGiven(spec, shape)) return model({ inputs, outputs: x, name });
   } else {
     x = presetBody(spec, shape, inputs);
   }
   return model({ inputs, outputs: head(shape, x), name });
 }
 
-function endsWithOutput(spec: LayersModelConfig): boolean {
+const outputActivation = { binary: 'sigmoid', multiclass: 'softmax', regression: 'linear' } as const;
+
+/**
+ * Whether the user's last layer is already the output. A Dense of the output's width must have
+ * the task's activation: a linear one for classes would train on logits and fail at evaluation.
+ */
+function outputGiven(spec: LayersModelConfig, shape: ModelShape): boolean {
   const last = spec.layers.at(-1)!;
-  return (
-    last.type === 'Dense' && ['softmax', 'sigmoid', 'linear', undefined].includes(last.activation as string)
-  );
+  if (last.type !== 'Dense' || last.units !== outputUnits(shape)) return false;
+  const wanted = outputActivation[shape.task];
+  if ((last.activation ?? 'linear') !== wanted)
+    throw new PipelineConfigError(
+      `model.layers[${spec.layers.length - 1}]: the output of a ${shape.task} model needs activation '${wanted}', not '${last.activation ?? 'linear'}' (or leave the output layer out: it is added)`,
+    );
+  return true;
 }
 
 function outputUnits(shape: ModelShape): number {
@@ -135,22 +144,41 @@ function cnn(
   return dense(x, spec.units ?? [128], spec.dropout ?? 0.5);
 }
 
-/** Token ids → embedding → average over the sequence → dense; any dense features join before the dense part. */
-function text(spec: PresetModelConfig, shape: ModelShape, inputs: SymbolicTensor[], dense: DenseStack) {
+/**
+ * Each input that holds indices (token ids, user or item ids) through an Embedding, reduced to a
+ * vector by `reduce`; other inputs pass as they are. Returns the parts and how many were embedded.
+ */
+function embedInputs(
+  shape: ModelShape,
+  inputs: SymbolicTensor[],
+  width: number,
+  reduce: () => Layer,
+): { parts: SymbolicTensor[]; embedded: number } {
+  let embedded = 0;
   const parts = inputs.map((x) => {
     const dim = shape.inputDims[x.layer.name];
     if (dim === undefined) return x;
-    const e = layers
-      .embedding({ inputDim: dim, outputDim: spec.embeddingDim ?? 64 })
-      .apply(x) as SymbolicTensor;
-    return layers.globalAveragePooling1d().apply(e) as SymbolicTensor;
+    embedded++;
+    const e = layers.embedding({ inputDim: dim, outputDim: width }).apply(x) as SymbolicTensor;
+    return reduce().apply(e) as SymbolicTensor;
   });
-  if (parts.every((p, i) => p === inputs[i]))
+  return { parts, embedded };
+}
+
+function joined(parts: SymbolicTensor[]): SymbolicTensor {
+  return parts.length === 1 ? parts[0] : (layers.concatenate().apply(parts) as SymbolicTensor);
+}
+
+/** Token ids → embedding → average over the sequence → dense; any dense features join before the dense part. */
+function text(spec: PresetModelConfig, shape: ModelShape, inputs: SymbolicTensor[], dense: DenseStack) {
+  const { parts, embedded } = embedInputs(shape, inputs, spec.embeddingDim ?? 64, () =>
+    layers.globalAveragePooling1d(),
+  );
+  if (embedded === 0)
     throw new PipelineConfigError(
       `model.preset text: needs a tokenized text column (features: kind text), got ${describe(shape)}`,
     );
-  const joined = parts.length === 1 ? parts[0] : (layers.concatenate().apply(parts) as SymbolicTensor);
-  return dense(joined, spec.units ?? [64], spec.dropout ?? 0.3);
+  return dense(joined(parts), spec.units ?? [64], spec.dropout ?? 0.3);
 }
 
 /**
@@ -163,20 +191,12 @@ function recommender(
   inputs: SymbolicTensor[],
   dense: DenseStack,
 ) {
-  const embedded = inputs.map((x) => {
-    const dim = shape.inputDims[x.layer.name];
-    if (dim === undefined) return x;
-    const e = layers
-      .embedding({ inputDim: dim, outputDim: spec.embeddingDim ?? 32 })
-      .apply(x) as SymbolicTensor;
-    return layers.flatten().apply(e) as SymbolicTensor;
-  });
-  if (embedded.filter((p, i) => p !== inputs[i]).length < 2)
+  const { parts, embedded } = embedInputs(shape, inputs, spec.embeddingDim ?? 32, () => layers.flatten());
+  if (embedded < 2)
     throw new PipelineConfigError(
       `model.preset recommender: needs two index columns (user and item: features kind embedding), got ${describe(shape)}`,
     );
-  const joined = layers.concatenate().apply(embedded) as SymbolicTensor;
-  return dense(joined, spec.units ?? [64, 32], spec.dropout ?? 0);
+  return dense(joined(parts), spec.units ?? [64, 32], spec.dropout ?? 0);
 }
 
 function describe(shape: ModelShape): string {

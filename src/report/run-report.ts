@@ -1,4 +1,5 @@
 import type { ColumnProfile } from '../data/profile.js';
+import type { ImageProfile } from '../pipeline/prepare.js';
 import type { RunResult } from '../pipeline/run.js';
 import { writeReport } from './index.js';
 import type { ColumnSummary, ReportData } from './report-data.js';
@@ -10,16 +11,6 @@ export async function writeRunReport(result: RunResult, path: string): Promise<v
 
 export function runReportData(result: RunResult): ReportData {
   const { run, prepared, evaluation } = result;
-  const next: string[] = [];
-  if (result.registered) {
-    const ref = result.promoted
-      ? `${result.registered.name}@production`
-      : `${result.registered.name}:${result.registered.version}`;
-    next.push(`deepline serve --model ${ref}`, `deepline evaluate ${ref} <new labelled data>`);
-    if (!result.promoted)
-      next.push(`deepline models promote ${result.registered.name} ${result.registered.version}`);
-  }
-  next.push(`deepline runs show ${run.id}`);
   return {
     title: `${result.config.name} — run ${run.id}`,
     generatedAt: new Date().toISOString(),
@@ -36,6 +27,7 @@ export function runReportData(result: RunResult): ReportData {
       rows: prepared.rows,
       cleaning: prepared.steps,
       ...(prepared.profile && { profile: prepared.profile.columns.map(columnSummary) }),
+      ...(prepared.imageProfile && { profile: imageColumns(prepared.imageProfile) }),
       ...(prepared.anomalies.length > 0 && { anomalies: prepared.anomalies }),
       split: prepared.split,
     },
@@ -63,8 +55,16 @@ export function runReportData(result: RunResult): ReportData {
         }),
       },
     }),
-    next,
+    next: result.next,
   };
+}
+
+/** Images profiled as two columns: the label's class balance and the pixels' distribution. */
+function imageColumns(p: ImageProfile): ColumnSummary[] {
+  return [
+    { name: 'label', type: 'category', missing: 0, distinct: p.classes.length, top: p.classes },
+    { name: 'pixel', type: 'number', missing: 0, ...p.pixels },
+  ];
 }
 
 function columnSummary(c: ColumnProfile): ColumnSummary {

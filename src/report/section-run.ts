@@ -6,7 +6,7 @@ import type { ReportData } from './report-data.js';
 export function statusBadge(status: string): Html {
   const tone: Tone = /fail|error|abort|cancel/i.test(status)
     ? 'fail'
-    : /succe|complete|pass|done|^ok$/i.test(status)
+    : /succe|complete|finish|pass|done|^ok$/i.test(status)
       ? 'pass'
       : 'neutral';
   return badge(status, tone);

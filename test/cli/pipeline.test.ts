@@ -77,7 +77,7 @@ describe('deepline with the churn template', () => {
     expect(show.stdout).toMatch(/durations\n( {2}.*\n)* {2}read: /);
     const compare = await deepline(['runs', 'compare', ...ids], dir, env);
     expect(compare.code, compare.stderr).toBe(0);
-    expect(compare.stdout).toMatch(/param\.epochs\s+30\s+30/);
+    expect(compare.stdout).toMatch(/param\.train\.epochs\s+30\s+30/);
     expect(compare.stdout).toMatch(/metric\.auc/);
     const json = JSON.parse((await deepline(['runs', 'list', '--json'], dir, env)).stdout);
     expect(json).toHaveLength(2);

@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { runPipeline } from '../../src/pipeline/run.js';
 import { type ReportData, writeReport } from '../../src/report/index.js';
+import { runReportData } from '../../src/report/run-report.js';
 import { binaryReport, multiclassReport } from './fixtures.js';
 
 // The report promises to read offline in a real browser; only a real browser can check that.
@@ -122,4 +124,26 @@ describe('the report in headless Chromium', () => {
     expect(blocked).toEqual([]);
     expect(errors).toEqual([]);
   });
+
+  test("a real pipeline run's report (the churn example): every chart rendered", async () => {
+    const home = join(folder, 'home');
+    const result = await runPipeline(new URL('../../examples/churn.yaml', import.meta.url).pathname, {
+      home,
+      epochs: 3,
+    });
+    const { charts, blocked, errors } = await open('churn-run', runReportData(result));
+    expect(charts.map((c) => c.name)).toEqual([
+      'profile-histograms',
+      'training-loss',
+      'training-accuracy',
+      'confusion-matrix',
+      'roc',
+      'pr',
+      'per-class',
+      'value',
+    ]);
+    for (const chart of charts) expect(chart.visibleMarks, chart.name).toBeGreaterThan(0);
+    expect(blocked).toEqual([]);
+    expect(errors).toEqual([]);
+  }, 60_000);
 });

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { cp, mkdir } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { basename, dirname, join, relative } from 'node:path';
 import { Command } from 'commander';
 import { UsageError } from '../errors.js';
@@ -38,6 +39,17 @@ export function initCommand(): Command {
       console.log(
         `wrote ${shown}${template.data.length ? ` and ${template.data.map((d) => join(dir, d)).join(', ')}` : ''}`,
       );
+      if (template.needs && !resolvable(template.needs))
+        console.log(`this pipeline reads the ${template.needs} package: npm install ${template.needs}`);
       console.log(`next: npx deepline run ${shown}`);
     });
+}
+
+function resolvable(name: string): boolean {
+  try {
+    createRequire(join(process.cwd(), 'package.json')).resolve(`${name}/package.json`);
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -1,22 +1,31 @@
 import { createWriteStream } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
-import { extname, join } from 'node:path';
+import { dirname, extname, join } from 'node:path';
 import { Command } from 'commander';
+import { readImageFolder } from '../../data/images.js';
 import { loadMnist } from '../../data/mnist.js';
 import { readTable } from '../../data/read.js';
+import type { Quarantine } from '../../data/report.js';
 import type { Table } from '../../data/table.js';
+import { mul } from '../../ops/arithmetic.js';
 import type { Artifact } from '../../pipeline/artifact.js';
-import type { Evaluation } from '../../pipeline/evaluation.js';
+import { argmax, type Evaluation } from '../../pipeline/evaluation.js';
 import { UsageError } from '../errors.js';
 import { openModel } from '../model-ref.js';
+import { homeOption } from '../options.js';
 import { stageReporter } from '../progress.js';
-import { homeOption } from '../registry-access.js';
 
 interface Flags {
   home?: string;
   json?: boolean;
   output?: string;
+  quarantine?: string;
 }
+
+const quarantineOption = [
+  '--quarantine <file>',
+  'write the rows that cleaning sets aside, with their reasons (default: beside the output, or quarantine.csv)',
+] as const;
 
 const modelHelp = 'an artifact folder, or a registered model: NAME, NAME:VERSION or NAME@STAGE';
 
@@ -24,28 +33,57 @@ export function evaluateCommand(): Command {
   return new Command('evaluate')
     .description('score a model on labelled data with the metrics of its task')
     .argument('<model>', modelHelp)
-    .argument('<data>', "a data file with the label column, or 'mnist' (its test split) for an image model")
+    .argument(
+      '<data>',
+      "a data file with the label column; for an image model a folder with a sub-folder per class, or 'mnist' (its test split)",
+    )
     .option(...homeOption)
     .option('--json', 'print the evaluation as JSON')
+    .option(...quarantineOption)
     .action(async (ref: string, data: string, flags: Flags) => {
       const reporter = stageReporter();
       const { artifact, label } = await reporter.stage(`Load ${ref}`, () => openModel(ref, flags.home));
-      const evaluation = await reporter.stage(`Evaluate on ${data}`, () => evaluateOn(artifact, data));
+      const evaluation = await reporter.stage(`Evaluate on ${data}`, () =>
+        evaluateOn(artifact, data, flags.quarantine ?? 'quarantine.csv'),
+      );
       if (flags.json) console.log(JSON.stringify(evaluation, null, 2));
       else console.log(formatEvaluation(label, evaluation));
     });
 }
 
-async function evaluateOn(artifact: Artifact, data: string): Promise<Evaluation> {
-  if (data === 'mnist') {
-    const { test } = await loadMnist();
-    const { outputs } = artifact.predict([test.images]);
-    return artifact.evaluate(outputs, test.labels.values);
+async function evaluateOn(artifact: Artifact, data: string, quarantinePath: string): Promise<Evaluation> {
+  if (artifact.meta.input.kind === 'image') {
+    const { images, labels } =
+      data === 'mnist' ? (await loadMnist()).test : await labelledImages(artifact, data);
+    return artifact.evaluate(artifact.predict([images]).outputs, labels.values);
   }
   const scored = artifact.scoreTable(await readTable(data));
+  await reportQuarantine(scored.quarantine, quarantinePath);
   if (!scored.labels)
     throw new UsageError(`${data}: has no column '${labelOf(artifact)}' to evaluate against`);
   return artifact.evaluate(scored.outputs, scored.labels);
+}
+
+/** A folder with one sub-folder per class, read at the model's size and scale, labelled by its classes. */
+async function labelledImages(artifact: Artifact, dir: string) {
+  const input = artifact.meta.input as Extract<Artifact['meta']['input'], { kind: 'image' }>;
+  const [height, width, channels] = input.shape;
+  const folder = await readImageFolder(dir, { size: [height, width], channels: channels as 1 | 3 });
+  const classes = artifact.meta.classes;
+  const unknown = folder.classNames.filter((c) => !classes.includes(c));
+  if (unknown.length > 0)
+    throw new UsageError(
+      `${dir}: sub-folders ${unknown.join(', ')} are not classes of this model (${classes.join(', ')})`,
+    );
+  const labels = Int32Array.from(folder.labels.values, (i) => classes.indexOf(folder.classNames[i]));
+  return { images: mul(folder.images, input.scale), labels: { values: labels } };
+}
+
+/** Rows cleaning set aside are written with their reasons, never dropped in silence. */
+async function reportQuarantine(quarantine: Quarantine, path: string): Promise<void> {
+  if (quarantine.size === 0) return;
+  await quarantine.write(path);
+  process.stderr.write(`${quarantine.size} rows could not be scored; they and the reasons are in ${path}\n`);
 }
 
 function labelOf(artifact: Artifact): string {
@@ -77,22 +115,24 @@ export function predictCommand(): Command {
     )
     .option(...homeOption)
     .option('-o, --output <file>', 'write the predictions here (.csv or .jsonl) instead of to stdout as CSV')
+    .option(...quarantineOption)
     .action(async (ref: string, input: string, flags: Flags) => {
       const { artifact } = await openModel(ref, flags.home);
+      const quarantinePath =
+        flags.quarantine ?? (flags.output ? join(dirname(flags.output), 'quarantine.csv') : 'quarantine.csv');
       const rows =
         artifact.meta.input.kind === 'image'
           ? await predictImages(artifact, input)
-          : predictTable(artifact, await readTable(input));
+          : await predictTable(artifact, await readTable(input), quarantinePath);
       await writeRows(rows, flags.output);
     });
 }
 
 type OutRow = Record<string, string | number>;
 
-function predictTable(artifact: Artifact, table: Table): OutRow[] {
+async function predictTable(artifact: Artifact, table: Table, quarantinePath: string): Promise<OutRow[]> {
   const scored = artifact.scoreTable(table);
-  if (scored.quarantine.size > 0)
-    process.stderr.write(`${scored.quarantine.size} rows could not be scored (cleaning set them aside)\n`);
+  await reportQuarantine(scored.quarantine, quarantinePath);
   return decisions(artifact, scored.outputs, scored.width).map((d, i) => ({
     row: scored.kept.origins[i]?.line ?? i + 1,
     ...d,
@@ -118,14 +158,15 @@ async function predictImages(artifact: Artifact, input: string): Promise<OutRow[
 function decisions(artifact: Artifact, outputs: Float32Array, width: number): OutRow[] {
   const { task, classes, threshold = 0.5 } = artifact.meta;
   const n = outputs.length / width;
-  return Array.from({ length: n }, (_, i) => {
-    if (task === 'regression') return { prediction: outputs[i] } as OutRow;
-    if (task === 'binary') {
-      const p = outputs[i];
-      return { prediction: classes[p >= threshold ? 1 : 0], probability: Number(p.toFixed(6)) } as OutRow;
-    }
-    let best = 0;
-    for (let j = 1; j < width; j++) if (outputs[i * width + j] > outputs[i * width + best]) best = j;
+  return Array.from({ length: n }, (_, i): OutRow => {
+    if (task === 'regression') return { prediction: outputs[i] };
+    // A score at the threshold is a positive decision, as evaluation counts it.
+    if (task === 'binary')
+      return {
+        prediction: classes[outputs[i] >= threshold ? 1 : 0],
+        probability: Number(outputs[i].toFixed(6)),
+      };
+    const best = argmax(outputs, i, width);
     return { prediction: classes[best], probability: Number(outputs[i * width + best].toFixed(6)) };
   });
 }

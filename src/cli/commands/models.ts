@@ -1,7 +1,8 @@
 import { Command } from 'commander';
 import { UsageError } from '../errors.js';
-import { homeOption, withRegistry } from '../registry-access.js';
-import { formatMetric, formatTable, shortTime } from '../table.js';
+import { homeOption } from '../options.js';
+import { withRegistry } from '../registry-access.js';
+import { formatCell, formatTable, shortTime } from '../table.js';
 
 interface Flags {
   home?: string;
@@ -16,7 +17,7 @@ function versionNumber(text: string): number {
 }
 
 export function modelsCommand(): Command {
-  const models = new Command('models').description('the model registry: list, show, promote, rollback');
+  const models = new Command('models').description('the model registry: list, promote, rollback, history');
   models
     .command('list')
     .description('registered models, or the versions of one')
@@ -55,7 +56,7 @@ export function modelsCommand(): Command {
               v.runId ?? '—',
               Object.entries(v.metrics)
                 .slice(0, 4)
-                .map(([k, x]) => `${k}=${formatMetric(x)}`)
+                .map(([k, x]) => `${k}=${formatCell(x)}`)
                 .join(' '),
             ]),
           ),

@@ -1,18 +1,12 @@
 import { relative } from 'node:path';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
+import { formatMetric as round } from '../../pipeline/evaluation.js';
 import { type RunResult, runPipeline } from '../../pipeline/run.js';
 import { formatMoney } from '../../pipeline/value.js';
 import { writeRunReport } from '../../report/run-report.js';
 import { OutcomeError } from '../errors.js';
+import { homeOption, positiveInteger } from '../options.js';
 import { stageReporter } from '../progress.js';
-import { homeOption } from '../registry-access.js';
-
-export function positiveInteger(text: string): number {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 1)
-    throw new InvalidArgumentError(`expected a positive whole number, got '${text}'`);
-  return n;
-}
 
 interface RunFlags {
   epochs?: number;
@@ -61,10 +55,6 @@ export function trainCommand(): Command {
       });
       console.log(summary(result).join('\n'));
     });
-}
-
-function round(x: number): string {
-  return Number(x.toPrecision(4)).toString();
 }
 
 function here(path: string): string {
@@ -116,9 +106,7 @@ function summary(result: RunResult): string[] {
     lines.push(`quarantined ${result.prepared.rows.quarantined} rows: ${here(result.quarantinePath)}`);
   lines.push(`artifact: ${here(result.artifactPath)}`);
   if (result.reportPath) lines.push(`report: ${here(result.reportPath)}`);
-  if (result.registered)
-    lines.push(
-      `next: deepline serve --model ${result.registered.name}${result.promoted ? '@production' : `:${result.registered.version}`}`,
-    );
+  for (const note of result.notes) lines.push(note);
+  if (result.registered) lines.push(`next: ${result.next[0]}`);
   return lines;
 }

@@ -1,9 +1,9 @@
 import { Command } from 'commander';
 import type { RunRecord, RunStatus } from '../../registry/index.js';
 import { UsageError } from '../errors.js';
-import { homeOption, withRegistry } from '../registry-access.js';
-import { formatMetric, formatTable, shortTime } from '../table.js';
-import { positiveInteger } from './run.js';
+import { homeOption, positiveInteger } from '../options.js';
+import { withRegistry } from '../registry-access.js';
+import { formatCell, formatTable, shortTime } from '../table.js';
 
 interface Flags {
   home?: string;
@@ -46,10 +46,10 @@ export function runsCommand(): Command {
             run.name,
             run.status,
             shortTime(run.startedAt),
-            formatMetric(totalSeconds(run)),
+            formatCell(totalSeconds(run)),
             Object.entries(run.metrics)
               .slice(0, 4)
-              .map(([k, v]) => `${k}=${formatMetric(v)}`)
+              .map(([k, v]) => `${k}=${formatCell(v)}`)
               .join(' '),
           ]),
         ),
@@ -93,13 +93,13 @@ export function runsCommand(): Command {
             ['EPOCH', ...keys.map((k) => k.toUpperCase()), 'SECONDS'],
             epochs.map((e) => [
               String(e.epoch),
-              ...keys.map((k) => formatMetric(e.metrics[k])),
+              ...keys.map((k) => formatCell(e.metrics[k])),
               e.seconds.toFixed(1),
             ]),
           ),
         );
       }
-      lines.push('', 'metrics', ...Object.entries(run.metrics).map(([k, v]) => `  ${k}: ${formatMetric(v)}`));
+      lines.push('', 'metrics', ...Object.entries(run.metrics).map(([k, v]) => `  ${k}: ${formatCell(v)}`));
       console.log(lines.join('\n'));
     });
   runs
@@ -127,7 +127,7 @@ function compareTable(list: readonly RunRecord[]): string {
     for (const k of keys) {
       const cells = list.map((r) => {
         const v = pick(r)[k];
-        return typeof v === 'number' ? formatMetric(v) : v === undefined ? '—' : String(v);
+        return typeof v === 'number' ? formatCell(v) : v === undefined ? '—' : String(v);
       });
       const differs = new Set(cells).size > 1;
       rows.push([`${differs ? '*' : ' '} ${section}.${k}`, ...cells]);
