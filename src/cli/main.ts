@@ -9,6 +9,7 @@ import { modelsCommand } from './commands/models.js';
 import { profileCommand } from './commands/profile.js';
 import { runCommand, trainCommand } from './commands/run.js';
 import { runsCommand } from './commands/runs.js';
+import { serveCommand } from './commands/serve.js';
 import { exitCodeOf, formatError } from './errors.js';
 
 /** `deepline`: a thin shell over the library; each command is a file in ./commands. */
@@ -27,6 +28,7 @@ export function program(): Command {
     predictCommand,
     runsCommand,
     modelsCommand,
+    serveCommand,
   ])
     cli.addCommand(make().exitOverride());
   return cli;

@@ -33,7 +33,10 @@ export interface LoadedVersion {
 }
 
 /** How a request picks a version: the default (production, else latest), a number or a stage label. */
-export type VersionSelector = { kind: 'default' } | { kind: 'version'; version: number } | { kind: 'label'; label: string };
+export type VersionSelector =
+  | { kind: 'default' }
+  | { kind: 'version'; version: number }
+  | { kind: 'label'; label: string };
 
 /** Work for the inference worker, already validated against the signature. */
 export type InferenceInput =
@@ -60,6 +63,11 @@ export interface Serving {
   status(name: string): LoadedVersion[];
   /** Resolves a request's model and version; throws NotFoundError (unknown model, version or label). */
   resolve(name: string, selector: VersionSelector): LoadedVersion;
+  /**
+   * As resolve, but a registered version that is not loaded yet (an explicit version or label)
+   * is loaded and awaited; resolve throws UnavailableError for it while it loads.
+   */
+  load?(name: string, selector: VersionSelector): Promise<LoadedVersion>;
   /**
    * Runs inference, batched with concurrent requests for the same version (up to the batch size
    * or the wait). Rejects with a ServingError (e.g. overloaded, timed out, worker failed).

@@ -16,7 +16,7 @@ describe('the deepline bin', () => {
     expect(readFileSync(path, 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true);
     const run = promisify(execFile);
     const help = await run(process.execPath, [path, '--help']);
-    for (const command of ['init', 'run', 'profile', 'train', 'evaluate', 'predict', 'runs', 'models'])
+    for (const command of ['init', 'run', 'profile', 'train', 'evaluate', 'predict', 'runs', 'models', 'serve'])
       expect(help.stdout).toMatch(new RegExp(`\\n  ${command} `));
     const version = await run(process.execPath, [path, '--version']);
     expect(version.stdout.trim()).toBe(
@@ -27,7 +27,7 @@ describe('the deepline bin', () => {
   test('every command and subcommand has --help', async () => {
     const path = new URL(bin, root).pathname;
     const run = promisify(execFile);
-    const commands = ['init', 'run', 'profile', 'train', 'evaluate', 'predict']
+    const commands = ['init', 'run', 'profile', 'train', 'evaluate', 'predict', 'serve']
       .map((c) => [c])
       .concat(['list', 'show', 'compare'].map((c) => ['runs', c]))
       .concat(['list', 'promote', 'rollback', 'history'].map((c) => ['models', c]));
