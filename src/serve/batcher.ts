@@ -36,6 +36,8 @@ interface Lane {
   examples: number;
 }
 
+const MAX_IN_FLIGHT = 2;
+
 export const examplesIn = (input: InferenceInput): number =>
   input.kind === 'tensors'
     ? input.count
@@ -46,7 +48,7 @@ export const examplesIn = (input: InferenceInput): number =>
 /**
  * Micro-batching in front of the single inference worker. Requests wait in a lane per model
  * version and input kind; a lane is due when it holds a full batch or its oldest request has
- * waited maxWaitMs. One batch runs at a time: while the worker is busy, lanes keep filling, so
+ * waited maxWaitMs. At most two batches are out at a time: while the worker is busy, lanes keep filling, so
  * batches grow with load, and work whose deadline passes before it starts is dropped.
  */
 export class Batcher {
@@ -54,7 +56,8 @@ export class Batcher {
   readonly #execute: Execute;
   readonly #lanes = new Map<string, Lane>();
   #queued = 0;
-  #busy = false;
+  /** Batches handed to the worker and not yet answered. */
+  #inFlight = 0;
   #timer: NodeJS.Timeout | undefined;
   readonly #stats: BatchStats = { batches: 0, examples: 0 };
 
@@ -116,7 +119,9 @@ export class Batcher {
   #pump(): void {
     clearTimeout(this.#timer);
     this.#timer = undefined;
-    if (this.#busy) return;
+    // Two batches in flight: the worker starts the next as soon as it answers one, instead of
+    // idling while this thread parses requests and gathers the next batch.
+    if (this.#inFlight >= MAX_IN_FLIGHT) return;
     const { maxBatchSize, maxWaitMs } = this.#options;
     const now = performance.now();
     let due: [string, Lane] | undefined;
@@ -148,7 +153,7 @@ export class Batcher {
     this.#queued -= examples;
     if (lane.queue.length === 0) this.#lanes.delete(laneId);
     for (const pending of batch) pending.state = 'running';
-    this.#busy = true;
+    this.#inFlight++;
     this.#stats.batches++;
     this.#stats.examples += examples;
     this.#execute(
@@ -164,7 +169,7 @@ export class Batcher {
         },
       )
       .finally(() => {
-        this.#busy = false;
+        this.#inFlight--;
         this.#pump();
       });
   }
