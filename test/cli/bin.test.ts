@@ -16,7 +16,17 @@ describe('the deepline bin', () => {
     expect(readFileSync(path, 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true);
     const run = promisify(execFile);
     const help = await run(process.execPath, [path, '--help']);
-    for (const command of ['init', 'run', 'profile', 'train', 'evaluate', 'predict', 'runs', 'models', 'serve'])
+    for (const command of [
+      'init',
+      'run',
+      'profile',
+      'train',
+      'evaluate',
+      'predict',
+      'runs',
+      'models',
+      'serve',
+    ])
       expect(help.stdout).toMatch(new RegExp(`\\n  ${command} `));
     const version = await run(process.execPath, [path, '--version']);
     expect(version.stdout.trim()).toBe(

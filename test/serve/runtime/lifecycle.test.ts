@@ -135,10 +135,14 @@ describe('the runtime under change, load and failure', () => {
     const serving = await serve({ models: ['mnist'], maxWaitMs: 0, maxQueue: 100_000, requestTimeoutMs: 50 });
     const mnist = serving.resolve('mnist', { kind: 'default' });
     const long = serving.infer(mnist, images(10_000));
+    // Two batches go out at a time: this one is handed to the worker behind the long one…
+    const next = serving.infer(mnist, images(1));
+    // …and this one waits in the queue until its deadline passes.
     const queued = serving.infer(mnist, images(1));
     await expect(long).rejects.toBeInstanceOf(DeadlineError);
+    await expect(next).rejects.toBeInstanceOf(DeadlineError);
     await expect(queued).rejects.toThrow(new DeadlineError('the model did not answer within 50 ms'));
-    expect(serving.stats()).toEqual({ batches: 1, examples: 10_000 });
+    expect(serving.stats()).toEqual({ batches: 2, examples: 10_001 });
   });
 
   test('close() finishes the requests in flight, then refuses new ones', async () => {
