@@ -59,6 +59,7 @@ export class Batcher {
   /** Batches handed to the worker and not yet answered. */
   #inFlight = 0;
   #timer: NodeJS.Timeout | undefined;
+  #immediate: NodeJS.Immediate | undefined;
   readonly #stats: BatchStats = { batches: 0, examples: 0 };
 
   constructor(options: BatcherOptions, execute: Execute) {
@@ -95,7 +96,11 @@ export class Batcher {
       lane.examples += examples;
       this.#queued += examples;
       signal.addEventListener('abort', () => this.#abort(laneId, pending, signal.reason), { once: true });
-      this.#pump();
+      // After the current turn of the event loop, so that requests arriving together go together.
+      this.#immediate ??= setImmediate(() => {
+        this.#immediate = undefined;
+        this.#pump();
+      });
     });
   }
 
@@ -119,23 +124,30 @@ export class Batcher {
   #pump(): void {
     clearTimeout(this.#timer);
     this.#timer = undefined;
+    const { maxBatchSize, maxWaitMs } = this.#options;
     // Two batches in flight: the worker starts the next as soon as it answers one, instead of
     // idling while this thread parses requests and gathers the next batch.
-    if (this.#inFlight >= MAX_IN_FLIGHT) return;
-    const { maxBatchSize, maxWaitMs } = this.#options;
-    const now = performance.now();
-    let due: [string, Lane] | undefined;
-    let wake = Number.POSITIVE_INFINITY;
-    for (const entry of this.#lanes) {
-      const [, lane] = entry;
-      const head = lane.queue[0];
-      const at = lane.examples >= maxBatchSize ? head.arrived : head.arrived + maxWaitMs;
-      if (at > now) wake = Math.min(wake, at);
-      else if (!due || head.arrived < due[1].queue[0].arrived) due = entry;
-    }
-    if (due) this.#dispatch(...due);
-    else if (wake < Number.POSITIVE_INFINITY) {
-      this.#timer = setTimeout(() => this.#pump(), Math.max(1, Math.ceil(wake - now)));
+    while (this.#inFlight < MAX_IN_FLIGHT) {
+      const now = performance.now();
+      let due: [string, Lane] | undefined;
+      let wake = Number.POSITIVE_INFINITY;
+      for (const entry of this.#lanes) {
+        const [, lane] = entry;
+        const head = lane.queue[0];
+        // An idle worker takes a request at once: waiting for company only pays while it is
+        // busy, and the batches that form meanwhile grow with the load.
+        const at =
+          lane.examples >= maxBatchSize || this.#inFlight === 0 ? head.arrived : head.arrived + maxWaitMs;
+        if (at > now) wake = Math.min(wake, at);
+        else if (!due || head.arrived < due[1].queue[0].arrived) due = entry;
+      }
+      if (due) {
+        this.#dispatch(...due);
+        continue;
+      }
+      if (wake < Number.POSITIVE_INFINITY)
+        this.#timer = setTimeout(() => this.#pump(), Math.max(1, Math.ceil(wake - now)));
+      return;
     }
   }
 
