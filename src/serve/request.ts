@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { InvalidArgumentError, ServingError } from './errors.js';
 import type { InferenceInput, LoadedVersion, Signature, TensorSpec } from './types.js';
 
@@ -96,12 +97,9 @@ export function parseJsonBody(
   if (type && !jsonTypes.has(type) && !type.endsWith('+json'))
     throw new ServingError(requestMessages.contentType(type.slice(0, 100)), 415);
   if (!body || body.length === 0) throw new InvalidArgumentError(requestMessages.empty);
-  let text: string;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(body);
-  } catch {
-    throw new InvalidArgumentError(requestMessages.notUtf8);
-  }
+  // Node's native check, then one decode: a fatal TextDecoder per request costs more than both.
+  if (!isUtf8(body)) throw new InvalidArgumentError(requestMessages.notUtf8);
+  const text = body.toString('utf8');
   checkDepth(text, maxDepth);
   try {
     return JSON.parse(text);
