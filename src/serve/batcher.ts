@@ -58,6 +58,8 @@ export class Batcher {
   #queued = 0;
   /** Batches handed to the worker and not yet answered. */
   #inFlight = 0;
+  /** Requests in the last batch handed out: a measure of the load. */
+  #lastBatch = 0;
   #timer: NodeJS.Timeout | undefined;
   #immediate: NodeJS.Immediate | undefined;
   readonly #stats: BatchStats = { batches: 0, examples: 0 };
@@ -134,10 +136,10 @@ export class Batcher {
       for (const entry of this.#lanes) {
         const [, lane] = entry;
         const head = lane.queue[0];
-        // An idle worker takes a request at once: waiting for company only pays while it is
-        // busy, and the batches that form meanwhile grow with the load.
-        const at =
-          lane.examples >= maxBatchSize || this.#inFlight === 0 ? head.arrived : head.arrived + maxWaitMs;
+        // At low load (an idle worker whose last batch was a lone request) waiting for company
+        // only adds latency; under load the wait is what makes batches.
+        const eager = this.#inFlight === 0 && this.#lastBatch <= 1;
+        const at = lane.examples >= maxBatchSize || eager ? head.arrived : head.arrived + maxWaitMs;
         if (at > now) wake = Math.min(wake, at);
         else if (!due || head.arrived < due[1].queue[0].arrived) due = entry;
       }
@@ -166,6 +168,7 @@ export class Batcher {
     if (lane.queue.length === 0) this.#lanes.delete(laneId);
     for (const pending of batch) pending.state = 'running';
     this.#inFlight++;
+    this.#lastBatch = batch.length;
     this.#stats.batches++;
     this.#stats.examples += examples;
     this.#execute(
