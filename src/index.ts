@@ -225,3 +225,23 @@ export {
 } from './registry/index.js';
 export { type ReportData, renderReport, writeReport } from './report/index.js';
 export { runReportData, writeRunReport } from './report/run-report.js';
+
+// --- Serving (TensorFlow Serving's REST API) -----------------------------------------------
+export {
+  createServer,
+  listen,
+  type RunningServer,
+  type ServeOptions,
+  type ServerOptions,
+  serve,
+} from './serve/server.js';
+export { createServing, ModelServing, type ServingOptions } from './serve/runtime.js';
+export type { InferenceInput, InferenceOutput, LoadedVersion, Serving, Signature } from './serve/types.js';
+export {
+  DeadlineError,
+  InvalidArgumentError,
+  NotFoundError,
+  OverloadedError,
+  ServingError,
+  UnavailableError,
+} from './serve/errors.js';
