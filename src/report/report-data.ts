@@ -1,3 +1,6 @@
+import type { ClassReport, Evaluation as PipelineEvaluation } from '../pipeline/evaluation.js';
+import type { GateResult } from '../pipeline/gates.js';
+import type { ValuePoint, ValueReport } from '../pipeline/value.js';
 /**
  * Everything one run report shows. The pipeline runner fills it; every section except the run
  * summary and the evaluation is optional and appears only when its data is present.
@@ -75,25 +78,12 @@ export interface EpochMetrics {
   metrics: Record<string, number>;
 }
 
-export interface Evaluation {
-  task: 'binary' | 'multiclass' | 'regression';
-  metrics: Record<string, number>;
-  classes?: string[];
-  /** [actual][predicted], counts */
-  confusion?: number[][];
-  perClass?: ClassMetrics[];
-  roc?: { points: { fpr: number; tpr: number }[]; auc: number };
-  pr?: { points: { recall: number; precision: number }[]; auc: number };
+/** The pipeline's test-set evaluation, with the mistakes of an image model to show. */
+export interface Evaluation extends PipelineEvaluation {
   misclassified?: MisclassifiedImage[];
 }
 
-export interface ClassMetrics {
-  label: string;
-  precision: number;
-  recall: number;
-  f1: number;
-  support: number;
-}
+export type ClassMetrics = ClassReport;
 
 export interface MisclassifiedImage {
   /** Row-major, channels interleaved; 0..1 when `scale` is 1, 0..255 when it is 255. */
@@ -108,31 +98,12 @@ export interface MisclassifiedImage {
   confidence: number;
 }
 
-export interface BusinessValue {
-  currency: string;
-  /** e.g. 'approving a bad customer costs 5, rejecting a good one costs 1' */
-  description: string;
-  /** Values are per this many decisions, e.g. 1000. */
-  per: number;
-  curve: ThresholdValue[];
-  chosen: ThresholdValue;
-  best: ThresholdValue;
-  /** e.g. 'no model', 'production v2' */
-  baselines: { name: string; value: number }[];
-}
+/** The pipeline's value report; the matrix behind it is in its description. */
+export type BusinessValue = Omit<ValueReport, 'matrix'>;
 
-export interface ThresholdValue {
-  threshold: number;
-  value: number;
-}
+export type ThresholdValue = ValuePoint;
 
-export interface Gate {
-  metric: string;
-  op: string;
-  threshold: number;
-  actual: number;
-  passed: boolean;
-}
+export type Gate = GateResult;
 
 export interface RegistryOutcome {
   model: string;
