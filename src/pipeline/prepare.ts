@@ -32,6 +32,7 @@ export interface Prepared {
   testTable?: Table;
   cleaning?: CleaningPlan;
   features?: FittedFeatures;
+  /** Of the training split, as read (before cleaning). */
   profile?: Profile;
   /** For image data: the class balance and the pixel distribution of the training split. */
   imageProfile?: ImageProfile;
@@ -112,8 +113,6 @@ function prepareImages(source: Extract<Source, { kind: 'images' }>, config: Pipe
 
 function prepareTable(table: Table, config: PipelineConfig, update: (status: string) => void): Prepared {
   const label = config.data.label!;
-  update('profiling');
-  const read = profile(table);
   const kind = config.data.task ? labelKinds[config.data.task] : inferLabelKind(table.column(label));
   const { test: testShare, validation, seed, stratify } = config.data.split;
   const parts = trainTestSplit(table, {
@@ -123,8 +122,11 @@ function prepareTable(table: Table, config: PipelineConfig, update: (status: str
     ...(stratify && kind !== 'number' && { stratify: label }),
   });
   const raw = { train: parts.train, validation: parts.validation!, test: parts.test };
-  // What serving data is checked against: the training rows only, as everything fitted here.
-  const schema = inferSchema(profile(raw.train));
+  // One pass: the training rows are what the report profiles and what serving data is checked
+  // against, as everything fitted here.
+  update('profiling');
+  const read = profile(raw.train);
+  const schema = inferSchema(read);
   update('cleaning');
   const plan = fitCleaning(raw.train, config.clean);
   const quarantine = new Quarantine();
