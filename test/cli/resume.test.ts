@@ -25,19 +25,22 @@ function weightsOf(stdout: string, cwd: string): string {
     .digest('hex');
 }
 
-/** Resolves once some checkpoint folder under `home` holds a completed backup of `epoch` (1-based). */
+/**
+ * Resolves once some checkpoint folder under `home` points (latest.json) at a completed backup of
+ * `epoch` (1-based) or later; the epoch folder alone is written before the pointer moves to it.
+ */
 async function checkpointOf(home: string, epoch: number, give: () => boolean): Promise<void> {
   const root = join(home, 'checkpoints');
+  const reached = (folder: string): boolean => {
+    try {
+      const { latest } = JSON.parse(readFileSync(join(root, folder, 'latest.json'), 'utf8'));
+      return Number(String(latest).replace('epoch-', '')) >= epoch;
+    } catch {
+      return false; // not written yet, or caught mid-write
+    }
+  };
   while (give()) {
-    const folders = existsSync(root) ? readdirSync(root) : [];
-    if (
-      folders.some(
-        (f) =>
-          existsSync(join(root, f, `epoch-${epoch}`, 'model.json')) &&
-          existsSync(join(root, f, 'latest.json')),
-      )
-    )
-      return;
+    if (existsSync(root) && readdirSync(root).some(reached)) return;
     await new Promise((r) => setTimeout(r, 20));
   }
   throw new Error(`the run ended before the checkpoint of epoch ${epoch} appeared`);
