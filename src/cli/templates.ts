@@ -7,7 +7,10 @@ export interface Template {
   about: string;
   /** The pipeline file, relative to the package root. */
   pipeline: string;
-  /** Folders the pipeline reads, relative to the pipeline file's folder, copied beside it. */
+  /**
+   * Folders the pipeline reads, relative to the package root; each is copied to `data/<its name>`
+   * beside the pipeline file, which is where the pipeline reads it.
+   */
   data: string[];
   /** An npm package the pipeline reads its data from, if any. */
   needs?: string;
@@ -23,11 +26,11 @@ export const templates: Record<string, Template> = {
   churn: {
     about: 'Telco customer churn: cleaning, an MLP, gates and a retention campaign valued in money',
     pipeline: 'examples/churn.yaml',
-    data: ['data/telco-churn'],
+    data: ['examples/data/telco-churn'],
   },
   credit: {
     about: "German Credit: which applicants to reject, valued with the data's official 5:1 cost matrix",
     pipeline: 'examples/credit.yaml',
-    data: ['data/german-credit'],
+    data: ['examples/data/german-credit'],
   },
 };

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { cp, mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { basename, dirname, join, relative } from 'node:path';
+import { basename, join, relative } from 'node:path';
 import { Command } from 'commander';
 import { UsageError } from '../errors.js';
 import { packageRoot, templates } from '../templates.js';
@@ -26,9 +26,10 @@ export function initCommand(): Command {
         );
       const source = join(packageRoot, template.pipeline);
       const target = join(dir, basename(source));
+      const folders = template.data.map((d) => join(dir, 'data', basename(d)));
       const copies = [
         [source, target],
-        ...template.data.map((d) => [join(dirname(source), d), join(dir, d)]),
+        ...template.data.map((d, i) => [join(packageRoot, d), folders[i]]),
       ] as const;
       for (const [, to] of copies)
         if (existsSync(to) && !flags.force)
@@ -37,7 +38,7 @@ export function initCommand(): Command {
       for (const [from, to] of copies) await cp(from, to, { recursive: true, force: true });
       const shown = relative(process.cwd(), target) || target;
       console.log(
-        `wrote ${shown}${template.data.length ? ` and ${template.data.map((d) => join(dir, d)).join(', ')}` : ''}`,
+        `wrote ${shown}${folders.length ? ` and ${folders.join(', ')}` : ''}`,
       );
       if (template.needs && !resolvable(template.needs))
         console.log(`this pipeline reads the ${template.needs} package: npm install ${template.needs}`);
