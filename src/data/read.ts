@@ -26,9 +26,13 @@ export interface ReadOptions
   query?: string;
   params?: SqlParams;
   engine?: SqlEngine;
+  /** Read the file as this format whatever its name says: for a file with no extension. */
+  format?: TextFormat;
 }
 
-type Format = 'csv' | 'tsv' | 'json' | 'jsonl' | 'text' | 'database' | 'parquet';
+type Format = TextFormat | 'database' | 'parquet';
+/** The formats a file can be declared to have; a database or Parquet file is known by its name. */
+export type TextFormat = 'csv' | 'tsv' | 'json' | 'jsonl' | 'text';
 
 const formats: Record<string, Format> = {
   csv: 'csv',
@@ -110,6 +114,7 @@ async function formatOf(path: string, options: ReadOptions): Promise<Format | 'f
   const info = await stat(path).catch(() => undefined);
   if (info === undefined) throw new DataError(readMessages.missing(path));
   if (info.isDirectory()) return 'folder';
+  if (options.format !== undefined) return options.format;
   const parts = basename(path).toLowerCase().split('.');
   if (parts.at(-1) === 'gz') parts.pop();
   const format = parts.length > 1 ? formats[parts.at(-1)!] : undefined;

@@ -31,6 +31,7 @@ export { type MetricOptions, metricMessages } from './batch.js';
 export { type ConfusionOptions, Precision, Recall } from './confusion.js';
 export { Mean, MeanMetricWrapper } from './mean.js';
 export type { Metric } from './metric.js';
+export { hitRate, ndcg, rankOf, recallAtK, topK } from './ranking.js';
 export { MeanAbsoluteError, MeanSquaredError } from './regression.js';
 
 type Factory = (config: Record<string, unknown>) => Metric;

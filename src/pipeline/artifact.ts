@@ -19,6 +19,7 @@ import {
   evaluateRegression,
   type Task,
 } from './evaluation.js';
+import type { RecommenderMetadata } from './recommendation/metadata.js';
 
 /** What a pipeline attaches to model.json, so that evaluation and serving need nothing else. */
 export interface ArtifactMetadata {
@@ -34,6 +35,8 @@ export interface ArtifactMetadata {
     | { kind: 'image'; shape: number[]; scale: number; inputName: string };
   cleaning?: ReturnType<CleaningPlan['toJSON']>;
   features?: ReturnType<FittedFeatures['toJSON']>;
+  /** A recommender's customers, catalogue and purchase history, for `:recommend`. */
+  recommender?: RecommenderMetadata;
   schema?: Schema;
   metrics: Record<string, number>;
   dataFingerprint: string;

@@ -9,8 +9,8 @@ export function compareMetric(config: PipelineConfig, task: Task): string {
 
 /**
  * What only the data can settle (the task, the classes), checked before training rather than
- * after: gates and the comparison name metrics this task reports; a threshold and a value
- * section only mean something for a binary decision.
+ * after: gates and the comparison name metrics this task reports; a threshold and a value matrix
+ * only mean something for a binary decision, the value of automation for any class decision.
  */
 export function checkAgainstTask(
   config: PipelineConfig,
@@ -32,9 +32,14 @@ export function checkAgainstTask(
     throw new PipelineConfigError(
       `${path}: evaluate.compare: a ${task} model reports no '${compare}'; it reports ${known.join(', ')}`,
     );
+  const automation = config.value !== undefined && 'automation' in config.value;
+  if (automation && task === 'regression')
+    throw new PipelineConfigError(
+      `${path}: value.automation: automation is valued on class decisions, and this label makes a regression model`,
+    );
   if (task !== 'binary') {
     const binaryOnly = [
-      config.value && 'value',
+      config.value && !automation && 'value',
       config.evaluate.threshold !== undefined && 'evaluate.threshold',
     ].filter(Boolean);
     if (binaryOnly.length > 0)

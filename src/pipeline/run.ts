@@ -19,10 +19,12 @@ import {
   predictFlat,
   writeArtifact,
 } from './artifact.js';
+import { type AutomationReport, automationValue } from './automation.js';
 import { checkAgainstTask, compareMetric } from './checks.js';
 import { loadPipelineConfig, type PipelineConfig } from './config.js';
 import { type Evaluation, evaluateBinary, formatMetric, mistakes } from './evaluation.js';
 import { checkGates, type GateResult } from './gates.js';
+import { sourceName } from './image-config.js';
 import { flattenParams } from './params.js';
 import { type Prepared, prepare } from './prepare.js';
 import {
@@ -32,9 +34,12 @@ import {
   type Production,
   scoreProduction,
 } from './production.js';
+import { type RankingResult, runRecommendation } from './recommendation/run.js';
 import { readSource, type Source } from './source.js';
 import { type EpochLog, modelFor, type StatusUpdate, train } from './training.js';
 import { businessValue, type ValueReport } from './value.js';
+import { MAIN_VARIANT } from './variant-config.js';
+import { trainVariants, type VariantsReport } from './variants.js';
 
 export type { StatusUpdate } from './training.js';
 
@@ -75,9 +80,15 @@ export interface RunResult {
   epochs: EpochLog[];
   /** The epoch training resumed after, when a killed run was picked up again. */
   resumedFrom?: number;
+  /** Every model trained for comparison, when the pipeline has variants; the chosen one is evaluated below. */
+  variants?: VariantsReport;
   evaluation: Evaluation;
   threshold?: number;
   value?: ValueReport;
+  /** What letting the model decide alone where it is precise enough saves (value.automation). */
+  automation?: AutomationReport;
+  /** A recommender's ranking metrics for each model it compared, and their revenue. */
+  ranking?: RankingResult;
   gates: { passed: boolean; results: GateResult[] };
   production?: Comparison;
   /** Why the candidate was not compared with production or not promoted, when that happened. */
@@ -131,7 +142,7 @@ class PipelineRun {
   async run(): Promise<RunResult> {
     const { config, registry } = this;
     const started = performance.now();
-    const source = await this.#stage('read', `Read ${config.data.source}`, async (update) => {
+    const source = await this.#stage('read', `Read ${sourceName(config.data.source)}`, async (update) => {
       const read = await readSource(config.data, dirname(this.path));
       update(
         read.kind === 'table'
@@ -159,6 +170,16 @@ class PipelineRun {
     registry.logDuration(this.#run.id, 'read', readSeconds);
     const checkpoints = this.#checkpoints(resumes ? origin! : this.#run.id);
     try {
+      if (this.config.data.task === 'recommendation')
+        return await runRecommendation(source, {
+          config,
+          path: this.path,
+          registry,
+          options: this.options,
+          run: this.#run,
+          production: await currentProduction(registry, config.name),
+          stage: (key, title, work) => this.#stage(key, title, work),
+        });
       return await this.#body(source, checkpoints, resumes?.id);
     } catch (e) {
       // A failure after the run was finished (writing the report) leaves its outcome as it was.
@@ -177,7 +198,7 @@ class PipelineRun {
     const runId = this.#run.id;
     const runDir = join(registry.home, 'runs', runId);
     const production = await currentProduction(registry, config.name);
-    const prepared = await this.#stage('prepare', 'Profile, validate, clean and transform', (update) =>
+    let prepared = await this.#stage('prepare', 'Profile, validate, clean and transform', (update) =>
       this.#prepare(source, production, update),
     );
     const gates = checkAgainstTask(config, path, prepared.task, prepared.classes.length);
@@ -188,8 +209,8 @@ class PipelineRun {
       await prepared.quarantine.write(quarantinePath);
     }
 
-    const model = modelFor(prepared, config, path);
-    const trained = await this.#stage('train', `Train (${config.train.epochs} epochs at most)`, (update) =>
+    let model = modelFor(prepared, config, path);
+    let trained = await this.#stage('train', `Train (${config.train.epochs} epochs at most)`, (update) =>
       train(model, prepared, {
         config,
         path,
@@ -200,11 +221,26 @@ class PipelineRun {
         update,
       }),
     );
+    let variants: VariantsReport | undefined;
+    if (config.variants.length > 0) {
+      const seconds = registry.getRun(runId).durations.train ?? 0;
+      const main = { name: MAIN_VARIANT, config, prepared, model, epochs: trained.epochs, seconds };
+      const evaluate = (m: Model, p: Prepared) => this.#evaluate(m, p);
+      const title = `Train ${config.variants.length} variant${config.variants.length === 1 ? '' : 's'}`;
+      const contest = await this.#stage('variants', title, (update) =>
+        trainVariants(source, main, { path, update, evaluate }),
+      );
+      variants = contest.report;
+      if (contest.winner.name !== MAIN_VARIANT) {
+        ({ prepared, model } = contest.winner);
+        trained = { epochs: contest.winner.epochs };
+      }
+    }
     const tested = await this.#stage('evaluate', 'Evaluate on the test split', (update) => {
       update(`${prepared.split.test.toLocaleString('en-US')} examples`);
       return this.#evaluate(model, prepared);
     });
-    const { evaluation, scores, threshold, value } = tested;
+    const { evaluation, scores, threshold, value, automation } = tested;
 
     const artifactPath = join(runDir, 'artifact');
     await writeArtifact(model, artifactPath, this.#metadata(source, prepared, evaluation.metrics, threshold));
@@ -218,6 +254,8 @@ class PipelineRun {
       evaluation,
       ...(threshold !== undefined && { threshold }),
       ...(value && { value }),
+      ...(automation && { automation }),
+      ...(variants && { variants }),
       gates: this.options.trainOnly ? { passed: true, results: [] } : checkGates(gates, evaluation.metrics),
       notes: [],
       promoted: false,
@@ -273,29 +311,51 @@ class PipelineRun {
     return prepared;
   }
 
-  /** Test metrics; a binary model's at its threshold (chosen on validation data) with its value. */
+  /**
+   * Test metrics; a binary model's at its threshold, with its value; the value of automation at
+   * the confidence cut. Thresholds and cuts are chosen on the validation split: chosen on the test
+   * rows, they would flatter the figures reported on them.
+   */
   #evaluate(model: Model, prepared: Prepared) {
     const { config } = this;
     const scores = predictFlat(model, prepared.test.x);
     const labels = prepared.test.y.values;
+    let validation: Float32Array | undefined;
+    const validationScores = () => {
+      validation ??= predictFlat(model, prepared.validation.x);
+      return validation;
+    };
+    const automation =
+      config.value && 'automation' in config.value
+        ? automationValue(
+            { scores: validationScores(), labels: prepared.validation.y.values },
+            { scores, labels },
+            {
+              spec: config.value.automation,
+              width: prepared.task === 'binary' ? 1 : prepared.classes.length,
+              per: config.value.per,
+              currency: config.value.currency,
+            },
+          )
+        : undefined;
     let evaluation = evaluateOutputs(prepared.task, scores, labels, prepared.classes);
-    if (prepared.task !== 'binary') return { evaluation, scores };
-    const spec = config.value && { ...config.value, positive: prepared.classes[1] };
+    if (prepared.task !== 'binary') return { evaluation, scores, automation };
+    const spec =
+      config.value && !('automation' in config.value)
+        ? { ...config.value, positive: prepared.classes[1] }
+        : undefined;
     const wanted = config.evaluate.threshold ?? spec?.threshold ?? 0.5;
-    // Chosen on the test rows, the threshold would flatter the value reported on them.
     const threshold =
       wanted === 'best'
-        ? businessValue(predictFlat(model, prepared.validation.x), prepared.validation.y.values, {
-            ...spec!,
-            threshold: 'best',
-          }).best.threshold
+        ? businessValue(validationScores(), prepared.validation.y.values, { ...spec!, threshold: 'best' })
+            .best.threshold
         : wanted;
     evaluation = evaluateBinary(scores, labels, {
       threshold,
       classes: [prepared.classes[0], prepared.classes[1]],
     });
     const value = spec && businessValue(scores, labels, { ...spec, threshold });
-    return { evaluation, scores, threshold, value };
+    return { evaluation, scores, threshold, value, automation };
   }
 
   /**
@@ -314,7 +374,7 @@ class PipelineRun {
       const score = scoreProduction(production, prepared);
       if (score.ok) {
         result.production = compare(production, score, metric, result.evaluation.metrics[metric]);
-        if (result.value && config.value) {
+        if (result.value && config.value && !('automation' in config.value)) {
           const theirs = businessValue(score.scores, score.labels, {
             ...config.value,
             threshold: production.artifact.meta.threshold ?? 0.5,

@@ -1,22 +1,35 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { isAbsolute, resolve } from 'node:path';
 import { loadMnist, type MnistSplit } from '../data/mnist.js';
-import { readTable } from '../data/read.js';
+import type { Quarantine } from '../data/report.js';
 import type { Table } from '../data/table.js';
 import { slice } from '../ops/slice.js';
 import type { PipelineConfig } from './config.js';
+import { isImageData } from './image-config.js';
+import { readImageSource } from './image-source.js';
+import { readTableFile } from './table-source.js';
 
 /** The data a pipeline reads, before any cleaning: a table, or a ready image dataset. */
 export type Source =
-  | { kind: 'table'; source: string; table: Table; fingerprint: string }
+  | {
+      kind: 'table';
+      source: string;
+      table: Table;
+      /** The rows of `data.test`, when the test split comes as its own file. */
+      test?: Table;
+      fingerprint: string;
+    }
   | {
       kind: 'images';
       source: string;
       train: MnistSplit;
+      /** Held out of the files already (a folder or an IDX pair); mnist's is the end of train. */
+      validation?: MnistSplit;
       test: MnistSplit;
       classes: string[];
+      /** Image files that did not decode, with the reason. */
+      quarantine?: Quarantine;
       fingerprint: string;
     };
 
@@ -37,15 +50,13 @@ export async function readSource(data: PipelineConfig['data'], baseDir: string):
       fingerprint: `sha256:${hash.digest('hex')}`,
     };
   }
-  const path = isAbsolute(data.source) ? data.source : resolve(baseDir, data.source);
-  let table = await readTable(path, {
-    ...(data.delimiter !== undefined && { delimiter: data.delimiter }),
-    ...(data.missing !== undefined && { missing: data.missing }),
-    ...(data.query !== undefined && { query: data.query }),
-  });
-  if (data.limit !== undefined && data.limit < table.numRows)
-    table = table.take(Array.from({ length: data.limit }, (_, i) => i));
-  return { kind: 'table', source: path, table, fingerprint: await fingerprintOf(path, data) };
+  if (isImageData(data)) return readImageSource(data, baseDir);
+  const file = { ...data, source: data.source as string };
+  const { path, table } = await readTableFile(file, baseDir, 'source');
+  const test = data.test === undefined ? undefined : await readTableFile(file, baseDir, 'test');
+  let fingerprint = await fingerprintOf(path, data);
+  if (test) fingerprint = `${fingerprint}+${await fingerprintOf(test.path, data)}`;
+  return { kind: 'table', source: path, table, ...(test && { test: test.table }), fingerprint };
 }
 
 function firstN(split: MnistSplit, n: number): MnistSplit {
@@ -67,6 +78,7 @@ async function fingerprintOf(path: string, data: PipelineConfig['data']): Promis
   const info = await stat(path);
   if (info.isDirectory()) hash.update(`folder ${path} ${info.mtimeMs}`);
   else for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  hash.update(JSON.stringify({ query: data.query, limit: data.limit, delimiter: data.delimiter }));
+  const { query, limit, delimiter, format, header, columns, quote } = data;
+  hash.update(JSON.stringify({ query, limit, delimiter, format, header, columns, quote }));
   return `sha256:${hash.digest('hex')}`;
 }

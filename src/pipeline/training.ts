@@ -130,7 +130,7 @@ function compile(model: Model, config: PipelineConfig, task: Task): void {
   }
 }
 
-function classWeights(config: PipelineConfig, prepared: Prepared): Record<number, number> | undefined {
+export function classWeights(config: PipelineConfig, prepared: Prepared): Record<number, number> | undefined {
   const spec = config.train.classWeight;
   if (spec === undefined) return undefined;
   if (prepared.task === 'regression')
@@ -154,7 +154,7 @@ function classWeights(config: PipelineConfig, prepared: Prepared): Record<number
   return Object.fromEntries(counts.map((c, i) => [i, c > 0 ? n / (counts.length * c) : 1]));
 }
 
-function userCallbacks(configs: readonly CallbackConfig[]): Callback[] {
+export function userCallbacks(configs: readonly CallbackConfig[]): Callback[] {
   return configs.map((c, i) => {
     try {
       if ('earlyStopping' in c) return earlyStopping(c.earlyStopping);

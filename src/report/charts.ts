@@ -1,6 +1,13 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { formatMetric, formatMoney } from './format.js';
-import type { BusinessValue, ClassMetrics, ColumnSummary, EpochMetrics, Evaluation } from './report-data.js';
+import type {
+  Automation,
+  BusinessValue,
+  ClassMetrics,
+  ColumnSummary,
+  EpochMetrics,
+  Evaluation,
+} from './report-data.js';
 
 // One Vega-Lite spec per chart. User strings (labels, column names) only ever appear as data values
 // under fixed field names: Vega-Lite reads dots and brackets in a field name as paths.
@@ -270,5 +277,44 @@ export function profileHistograms(columns: ColumnSummary[]): TopLevelSpec {
       },
     },
     resolve: { scale: { x: 'independent', y: 'independent' } },
+  });
+}
+
+/** Precision against coverage as the confidence cut moves; the chosen cut and the target marked. */
+export function automationCurve(automation: Automation): TopLevelSpec {
+  const coverage = {
+    field: 'coverage',
+    type: 'quantitative',
+    title: 'share decided by the model',
+    axis: { format: '.0%' },
+  };
+  const precision = {
+    field: 'precision',
+    type: 'quantitative',
+    title: 'precision of those decisions',
+    axis: { format: '.1%' },
+    scale: { zero: false },
+  };
+  return spec({
+    title: `The model decides ${(automation.chosen.coverage * 100).toFixed(1)}% alone at ${(automation.chosen.precision * 100).toFixed(1)}% precision`,
+    width: 480,
+    height: 280,
+    layer: [
+      {
+        data: { values: automation.curve },
+        mark: { type: 'line', strokeWidth: 2, color: blue },
+        encoding: { x: coverage, y: precision },
+      },
+      {
+        data: { values: [{ precision: automation.target }] },
+        mark: { type: 'rule', strokeDash: [6, 4], color: red },
+        encoding: { y: precision },
+      },
+      {
+        data: { values: [automation.chosen] },
+        mark: { type: 'point', filled: true, size: 80, color: orange },
+        encoding: { x: coverage, y: precision },
+      },
+    ],
   });
 }

@@ -4,12 +4,15 @@ import { dirname } from 'node:path';
 import type { Section } from './figure.js';
 import { page } from './page.js';
 import type { ReportData } from './report-data.js';
+import { automationSection } from './section-automation.js';
 import { dataSection } from './section-data.js';
 import { evaluationSection } from './section-evaluation.js';
 import { gatesSection, nextSection, registrySection } from './section-outcome.js';
+import { rankingSection } from './section-ranking.js';
 import { runSection, summarySection } from './section-run.js';
 import { trainingSection } from './section-training.js';
 import { valueSection } from './section-value.js';
+import { variantsSection } from './section-variants.js';
 
 export type * from './report-data.js';
 
@@ -22,9 +25,11 @@ export async function renderReport(data: ReportData): Promise<string> {
     summarySection(data),
     runSection(data),
     dataSection(data.data),
+    variantsSection(data.variants),
     trainingSection(data.training),
-    evaluationSection(data.evaluation),
+    data.ranking ? rankingSection(data.ranking) : evaluationSection(data.evaluation),
     valueSection(data.value),
+    automationSection(data.automation),
     gatesSection(data.gates),
     registrySection(data.registry),
     nextSection(data.next),

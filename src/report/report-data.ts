@@ -1,6 +1,9 @@
+import type { AutomationReport } from '../pipeline/automation.js';
 import type { ClassReport, Evaluation as PipelineEvaluation } from '../pipeline/evaluation.js';
 import type { GateResult } from '../pipeline/gates.js';
+import type { RankingResult } from '../pipeline/recommendation/run.js';
 import type { ValuePoint, ValueReport } from '../pipeline/value.js';
+import type { VariantsReport } from '../pipeline/variants.js';
 /**
  * Everything one run report shows. The pipeline runner fills it; every section except the run
  * summary and the evaluation is optional and appears only when its data is present.
@@ -13,8 +16,13 @@ export interface ReportData {
   run: RunInfo;
   data?: DataReport;
   training?: { epochs: EpochMetrics[] };
+  /** The models trained for comparison, when the pipeline has variants. */
+  variants?: Variants;
   evaluation: Evaluation;
+  /** A recommender's models side by side, in place of the evaluation's table, and their revenue. */
+  ranking?: Ranking;
   value?: BusinessValue;
+  automation?: Automation;
   gates?: Gate[];
   registry?: RegistryOutcome;
   /** Commands to run next, e.g. 'deepline serve --model churn@production'. */
@@ -97,6 +105,15 @@ export interface MisclassifiedImage {
   /** The model's probability for `predicted`, 0..1. */
   confidence: number;
 }
+
+/** The pipeline's value of automation: coverage and savings at the confidence cut. */
+export type Automation = AutomationReport;
+
+/** Every model a run trained on the same split, and which one it chose on validation. */
+export type Variants = VariantsReport;
+
+/** A recommender's ranking metrics for each model it compared, and what their lists earn. */
+export type Ranking = RankingResult;
 
 /** The pipeline's value report; the matrix behind it is in its description. */
 export type BusinessValue = Omit<ValueReport, 'matrix'>;

@@ -32,13 +32,16 @@ export function runReportData(result: RunResult): ReportData {
       split: prepared.split,
     },
     ...(result.epochs.length > 0 && { training: { epochs: result.epochs } }),
+    ...(result.variants && { variants: result.variants }),
     evaluation: {
       ...evaluation,
       ...(result.misclassified.length > 0 && {
         misclassified: result.misclassified.map((m) => ({ ...m, scale: 1 as const })),
       }),
     },
+    ...(result.ranking && { ranking: result.ranking }),
     ...(result.value && { value: result.value }),
+    ...(result.automation && { automation: result.automation }),
     ...(result.gates.results.length > 0 && { gates: result.gates.results }),
     ...(result.registered && {
       registry: {

@@ -43,7 +43,9 @@ export const examplesIn = (input: InferenceInput): number =>
     ? input.count
     : input.kind === 'records'
       ? input.records.length
-      : input.images.length;
+      : input.kind === 'recommend'
+        ? 1
+        : input.images.length;
 
 /**
  * Micro-batching in front of the single inference worker. Requests wait in a lane per model

@@ -7,6 +7,7 @@ import {
   ArtifactUseError,
   loadArtifact,
 } from '../pipeline/artifact.js';
+import { catalogueScores } from '../pipeline/recommendation/scoring.js';
 import { tensor } from '../tensor/creation.js';
 import { ValueError } from '../tensor/errors.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -126,6 +127,7 @@ function score(loaded: Loaded, parts: InferenceInput[]): PartResult[] {
   const kind = parts[0].kind;
   if (kind === 'tensors') return predictTensors(loaded, parts as Part<'tensors'>[]);
   if (kind === 'images') return scoreImages(loaded, parts as Part<'images'>[]);
+  if (kind === 'recommend') return recommend(loaded, parts as Part<'recommend'>[]);
   return scoreRecords(loaded, parts as Part<'records'>[]);
 }
 
@@ -148,6 +150,17 @@ function scoreImages({ artifact }: Loaded, parts: Part<'images'>[]): PartResult[
     artifact.scoreImages(images),
     parts.map((p) => p.images.length),
   );
+}
+
+/** Each request's score of every product in the recommender's catalogue, in catalogue order. */
+function recommend({ artifact }: Loaded, parts: Part<'recommend'>[]): PartResult[] {
+  const items = artifact.meta.recommender?.catalogue.length;
+  if (items === undefined) throw new ArtifactUseError(`${artifact.dir}: this model is not a recommender`);
+  return parts.map((part) => ({
+    ok: true,
+    outputs: catalogueScores(artifact.model, part, items),
+    width: items,
+  }));
 }
 
 /**

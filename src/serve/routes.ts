@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { checkModelName } from '../registry/reference.js';
 import { InvalidArgumentError, NotFoundError } from './errors.js';
+import { recommend } from './recommend.js';
 import {
   type PredictRequest,
   parseExamplesRequest,
@@ -14,10 +15,11 @@ import type { InferenceOutput, LoadedVersion, Serving, TensorSpec, VersionSelect
  * TF Serving's REST API under /v1: model status, metadata, :predict, :classify and :regress, with
  * the same paths, JSON shapes and status codes, so that a client written for TF Serving works
  * unchanged. Every answer from a model version names it, in an `X-Model-Version` header and a
- * `model_version` field beside TF Serving's keys.
+ * `model_version` field beside TF Serving's keys. Recommenders add Deepline's own :recommend
+ * (recommend.ts) under the same paths.
  */
 
-export type ApiMethod = 'status' | 'metadata' | 'predict' | 'classify' | 'regress';
+export type ApiMethod = 'status' | 'metadata' | 'predict' | 'classify' | 'regress' | 'recommend';
 
 /** What a request asked of which model, for its log line and its metrics. */
 export interface RequestLabels {
@@ -29,7 +31,7 @@ export interface RequestLabels {
 // TF Serving's own path patterns (http_rest_api_util.cc), matched on the raw path so that an
 // encoded slash in a name stays inside the name and is rejected with it.
 const inferencePath =
-  /^\/v1\/models\/([^/:]+)(?:\/versions\/([^/:]+)|\/labels\/([^/:]+))?:(predict|classify|regress)$/i;
+  /^\/v1\/models\/([^/:]+)(?:\/versions\/([^/:]+)|\/labels\/([^/:]+))?:(predict|classify|regress|recommend)$/i;
 const statusPath = /^\/v1\/models\/([^/:]+)(?:\/versions\/([^/:]+)|\/labels\/([^/:]+))?(\/metadata)?$/i;
 
 interface Route {
@@ -101,6 +103,7 @@ export function registerApiRoutes(app: FastifyInstance, serving: Serving, limits
       if (route.method === 'status') return status([version]);
       if (route.method === 'metadata') return metadata(version);
       if (route.method === 'predict') return predict(serving, version, request.body, limits);
+      if (route.method === 'recommend') return recommend(serving, version, request.body, limits);
       return examples(serving, version, route.method, request.body, limits);
     },
   });

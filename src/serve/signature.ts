@@ -83,6 +83,11 @@ export function checkInput(version: LoadedVersion, input: InferenceInput): void 
     });
     return;
   }
+  if (input.kind === 'recommend') {
+    if (!meta.recommender)
+      throw new InvalidArgumentError(`${model} is not a recommender; it cannot recommend`);
+    return;
+  }
   const wanted = input.kind === 'records' ? 'table' : 'image';
   if (meta.input.kind !== wanted) {
     throw new InvalidArgumentError(

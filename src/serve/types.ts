@@ -45,7 +45,9 @@ export type InferenceInput =
   /** Raw business records (classify/regress): the artifact's cleaning and features are applied. */
   | { kind: 'records'; records: Record<string, unknown>[] }
   /** Encoded images (PNG/JPEG bytes) for an image model: decoded, resized, scaled as in training. */
-  | { kind: 'images'; images: Uint8Array[] };
+  | { kind: 'images'; images: Uint8Array[] }
+  /** A recommender's customers (embedding indices) whose weighted mean score of every product is wanted. */
+  | { kind: 'recommend'; users: number[]; weights: number[] };
 
 export interface InferenceOutput {
   /** Row-major, `width` values per example (probabilities, or the regression value). */

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { automationValue, formatAmount } from '../../src/pipeline/automation.js';
 import { formatDuration, formatMetric, formatMoney } from '../../src/report/format.js';
 import { pngDataUri } from '../../src/report/images.js';
 import { type ReportData, renderReport, writeReport } from '../../src/report/index.js';
@@ -128,6 +129,22 @@ describe('multiclass image report', () => {
     const ring = (14 * 28 + 18) * 4; // radius 4 from the center, where class 0's ring is brightest
     expect(png.data[center]).toBe(0);
     expect(png.data[ring]).toBeGreaterThan(180);
+  });
+
+  test('with a value of automation: its section, its curve and the saving in the unit asked', async () => {
+    const scores = Float32Array.from({ length: 300 }, (_, i) => ((i * 7919) % 100) / 100);
+    const labels = Array.from({ length: 100 }, (_, i) => (i % 5 === 0 ? 1 : 0));
+    const automation = automationValue(
+      { scores, labels },
+      { scores, labels },
+      { spec: { precision: 0.5, manualCost: 2, unit: 'agent-minutes' }, width: 3, per: 1000 },
+    );
+    const withValue = await renderReport({ ...multiclassReport(3, 0), automation });
+    expect(sectionIds(withValue)).toEqual(['summary', 'run', 'training', 'evaluation', 'automation']);
+    expect(chartNames(withValue)).toContain('automation');
+    expect(withValue).toContain(formatAmount(automation, automation.saved));
+    expect(withValue).toContain('agent-minutes');
+    expectSelfContained(withValue);
   });
 
   test('keeps the table but drops the grouped bars past 30 classes', async () => {

@@ -7,6 +7,7 @@ import { UsageError } from '../errors.js';
 import { packageRoot, templates } from '../templates.js';
 
 export function initCommand(): Command {
+  const width = Math.max(...Object.keys(templates).map((name) => name.length));
   return new Command('init')
     .description('write a starter pipeline file (and the data it reads) into a folder')
     .argument('<template>', `one of: ${Object.keys(templates).join(', ')}`)
@@ -15,7 +16,7 @@ export function initCommand(): Command {
     .addHelpText(
       'after',
       `\nTemplates:\n${Object.entries(templates)
-        .map(([name, t]) => `  ${name.padEnd(10)} ${t.about}`)
+        .map(([name, t]) => `  ${name.padEnd(width)} ${t.about}`)
         .join('\n')}`,
     )
     .action(async (name: string, dir: string, flags: { force?: boolean }) => {
@@ -37,9 +38,7 @@ export function initCommand(): Command {
       await mkdir(dir, { recursive: true });
       for (const [from, to] of copies) await cp(from, to, { recursive: true, force: true });
       const shown = relative(process.cwd(), target) || target;
-      console.log(
-        `wrote ${shown}${folders.length ? ` and ${folders.join(', ')}` : ''}`,
-      );
+      console.log(`wrote ${shown}${folders.length ? ` and ${folders.join(', ')}` : ''}`);
       if (template.needs && !resolvable(template.needs))
         console.log(`this pipeline reads the ${template.needs} package: npm install ${template.needs}`);
       console.log(`next: npx deepline run ${shown}`);

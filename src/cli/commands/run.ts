@@ -1,12 +1,15 @@
 import { relative } from 'node:path';
 import { Command } from 'commander';
+import { summarizeAutomation } from '../../pipeline/automation.js';
 import { formatMetric as round } from '../../pipeline/evaluation.js';
+import { summarizeRanking } from '../../pipeline/recommendation/summary.js';
 import { type RunResult, runPipeline } from '../../pipeline/run.js';
 import { formatMoney } from '../../pipeline/value.js';
 import { writeRunReport } from '../../report/run-report.js';
 import { OutcomeError } from '../errors.js';
 import { homeOption, positiveInteger } from '../options.js';
 import { stageReporter } from '../progress.js';
+import { variantLines } from '../variant-lines.js';
 
 interface RunFlags {
   epochs?: number;
@@ -69,6 +72,7 @@ function summary(result: RunResult): string[] {
   lines.push(`run ${run.id} (${result.config.name}) ${run.status}`);
   if (result.resumedFrom !== undefined)
     lines.push(`resumed after epoch ${result.resumedFrom} from the last checkpoint`);
+  if (result.variants) lines.push(...variantLines(result.variants));
   lines.push(
     `test: ${Object.entries(evaluation.metrics)
       .map(([k, v]) => `${k} ${round(v)}`)
@@ -82,6 +86,8 @@ function summary(result: RunResult): string[] {
         ` (best ${money(v.best.value)} at ${v.best.threshold}; ${v.baselines.map((b) => `${b.name} ${money(b.value)}`).join(', ')})`,
     );
   }
+  if (result.automation) lines.push(`automation: ${summarizeAutomation(result.automation)}`);
+  if (result.ranking) lines.push(...summarizeRanking(result.ranking));
   const anomalies = result.prepared.anomalies;
   if (anomalies.length > 0)
     lines.push(

@@ -56,6 +56,12 @@ export interface TextSpec extends StandardizeOptions, TokenizeOptions {
   oovToken?: string;
   /** How index 0 of `int` reads in the vocabulary (default '', as Keras). */
   paddingToken?: string;
+  /**
+   * 'l2' scales each row's features to unit length, as scikit-learn's TfidfVectorizer does by
+   * default (norm='l2'), so that a long message does not weigh more than a short one. Keras has
+   * no such option; not for `int`.
+   */
+  normalize?: 'l2';
 }
 
 const NAMED_ENTITIES: Record<string, string> = {
@@ -209,6 +215,12 @@ class TextTransform implements ColumnTransform {
     }
     const weights = this.#weights;
     if (weights) for (let i = 0; i < this.width; i++) out[offset + i] *= weights[i];
+    if (this.spec.normalize === 'l2') {
+      let sum = 0;
+      for (let i = offset; i < offset + this.width; i++) sum += out[i] * out[i];
+      const scale = sum > 0 ? 1 / Math.sqrt(sum) : 0;
+      for (let i = offset; i < offset + this.width; i++) out[i] *= scale;
+    }
   }
 
   toJSON(): ColumnTransformJson {
@@ -271,6 +283,10 @@ export const textFamily: TransformFamily<TextSpec> = {
       f.fail('sequenceLength', sequenceLength, "to be given only with output 'int'");
     }
     if (spec.oovToken === spec.paddingToken) f.fail('oovToken', spec.oovToken, 'to differ from paddingToken');
+    const normalize = f.oneOf('normalize', ['none', 'l2'] as const, 'none');
+    if (normalize === 'l2' && output === 'int')
+      f.fail('normalize', normalize, "to be given only with output 'multiHot', 'count' or 'tfidf'");
+    if (normalize === 'l2') spec.normalize = normalize;
     return spec;
   },
 

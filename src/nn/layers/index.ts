@@ -31,6 +31,9 @@ import {
   Subtract,
 } from './merge.js';
 import { AveragePooling2D, MaxPooling2D } from './pooling2d.js';
+import { RandomFlip, type RandomFlipConfig } from './random-flip.js';
+import { RandomRotation, type RandomRotationConfig } from './random-rotation.js';
+import { RandomTranslation, type RandomTranslationConfig } from './random-translation.js';
 import { Reshape, type ReshapeConfig } from './reshape.js';
 
 export { Activation, type ActivationConfig, activation } from './activation.js';
@@ -87,6 +90,14 @@ export {
   maxPooling2d,
   type Pooling2DConfig,
 } from './pooling2d.js';
+export { type FlipMode, RandomFlip, type RandomFlipConfig, randomFlip } from './random-flip.js';
+export type { Factor } from './random-image.js';
+export { RandomRotation, type RandomRotationConfig, randomRotation } from './random-rotation.js';
+export {
+  RandomTranslation,
+  type RandomTranslationConfig,
+  randomTranslation,
+} from './random-translation.js';
 export { Reshape, type ReshapeConfig, reshape } from './reshape.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: each factory checks its own config
@@ -117,6 +128,9 @@ const LAYERS: Record<string, Factory> = {
   Minimum: (c) => new Minimum(c),
   Concatenate: (c) => new Concatenate(c),
   Dot: (c: DotConfig) => new Dot(c),
+  RandomTranslation: (c: RandomTranslationConfig) => new RandomTranslation(c),
+  RandomFlip: (c: RandomFlipConfig) => new RandomFlip(c),
+  RandomRotation: (c: RandomRotationConfig) => new RandomRotation(c),
 };
 
 /** Rebuilds a layer from its className and config, as written by getConfig. */
