@@ -168,8 +168,9 @@ function atLeast(sorted: Float64Array, threshold: number): number {
 /**
  * Positive decision = score ≥ threshold. Value per decision averaged over the test set × per.
  * `best` is the highest point of the curve, or the chosen threshold when that is off the grid and
- * higher still, so the report never recommends a threshold worth less than the one in use. Ties on
- * the curve go to the lowest threshold.
+ * higher still, so the report never recommends a threshold worth less than the one in use. On a
+ * plateau of equal values it is the middle of the first one: chosen on validation rows, a threshold
+ * at a plateau's edge is one score away from a worse value on new rows.
  */
 export function businessValue(
   scores: ArrayLike<number>,
@@ -195,8 +196,11 @@ export function businessValue(
     const threshold = i / CURVE_STEPS;
     return { threshold, value: outcomes.value(threshold, matrix, per) };
   });
-  let best = curve[0];
-  for (const point of curve) if (point.value > best.value) best = point;
+  let first = 0;
+  for (let i = 1; i < curve.length; i++) if (curve[i].value > curve[first].value) first = i;
+  let last = first;
+  while (last + 1 < curve.length && curve[last + 1].value === curve[first].value) last++;
+  let best = curve[(first + last) >>> 1];
 
   let chosen = best;
   if (spec.threshold !== 'best') {
