@@ -1,11 +1,13 @@
 import { createHash } from 'node:crypto';
 import type { ColumnSchema } from '../data/schema.js';
+import type { RecommenderMetadata } from '../pipeline/recommendation/metadata.js';
+import { MAX_K } from './recommend.js';
 import type { LoadedVersion } from './types.js';
 
 /**
- * A page per served model for trying it by hand: a form of its columns (table models) or an image
- * drop (image models) that posts to the model's own :classify or :regress endpoint and shows the
- * answer. Self-contained: no external assets, and a Content-Security-Policy that allows only the
+ * A page per served model for trying it by hand: a form of its columns (table models), an image
+ * drop (image models) or a customer or basket (recommenders) that posts to the model's own
+ * :classify, :regress or :recommend endpoint and shows the answer. Self-contained: no external assets, and a Content-Security-Policy that allows only the
  * page's own script and style and requests back to this server.
  */
 
@@ -35,14 +37,21 @@ const model = JSON.parse(document.getElementById('model').textContent);
 const $ = (id) => document.getElementById(id);
 const show = (id, on) => { $(id).hidden = !on; };
 
-async function ask(example) {
+// The answer, or undefined once the server's error is shown.
+async function post(request) {
   show('error', false);
   const url = '/v1/models/' + encodeURIComponent(model.name) + ':' + model.verb;
   const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ examples: [example] }) });
+    body: JSON.stringify(request) });
   const answer = await response.json();
-  if (!response.ok) { $('error').textContent = answer.error; show('error', true); show('result', false); return; }
+  if (!response.ok) { $('error').textContent = answer.error; show('error', true); show('result', false); return undefined; }
   $('version').textContent = answer.model_version;
+  return answer;
+}
+
+async function ask(example) {
+  const answer = await post({ examples: [example] });
+  if (!answer) return;
   const rows = $('scores').tBodies[0];
   rows.replaceChildren();
   if (model.verb === 'regress') {
@@ -64,6 +73,28 @@ async function ask(example) {
     }
     show('scores', true);
   }
+  show('result', true);
+}
+
+// Sends what is filled in; both fields, or neither, get the server's own message.
+async function recommend() {
+  const request = {};
+  const customer = $('customer').value.trim();
+  const items = $('items').value.split(/[\\s,]+/).filter((code) => code !== '');
+  if (customer !== '') request.customer = customer;
+  if (items.length > 0) request.items = items;
+  if ($('k').value !== '') request.k = Number($('k').value);
+  const answer = await post(request);
+  if (!answer) return;
+  $('answer').textContent =
+    answer.customer !== undefined ? 'customer ' + answer.customer : 'a customer who bought ' + answer.items.join(', ');
+  const rows = $('recommendations').tBodies[0];
+  rows.replaceChildren();
+  answer.recommendations.forEach((r, i) => {
+    const row = rows.insertRow();
+    const price = r.price.toFixed(2) + ' ' + answer.currency;
+    for (const text of [String(i + 1), r.item, r.description, price, r.score.toFixed(4)]) row.insertCell().textContent = text;
+  });
   show('result', true);
 }
 
@@ -91,7 +122,8 @@ function readImage(file) {
 
 $('form').addEventListener('submit', (event) => {
   event.preventDefault();
-  if (model.kind === 'table') ask(record());
+  if (model.kind === 'recommend') recommend();
+  else if (model.kind === 'table') ask(record());
   else if ($('file').files[0]) readImage($('file').files[0]);
 });
 if (model.kind === 'image') {
@@ -177,12 +209,18 @@ function field(name: string, index: number, schema: ColumnSchema | undefined): s
 
 export function renderModelPage(version: LoadedVersion): string {
   const { meta, signature } = version;
+  const task = meta.recommender ? 'recommender' : meta.task;
+  const heading = `<h1>${escapeHtml(version.name)} <small>version ${version.version} · ${escapeHtml(version.stage)} · ${escapeHtml(task)}</small></h1>`;
+  const title = `${version.name} · Deepline`;
+  // What the loaded version holds picks the page. A recommender's network also classifies a
+  // (customer, product) pair, which means nothing to a shop: it gets :recommend instead.
+  if (meta.recommender)
+    return layout(title, `${heading}\n${recommenderPage(version.name, meta.recommender)}`);
   const verb = signature.methods.includes('classify')
     ? 'classify'
     : signature.methods.includes('regress')
       ? 'regress'
       : null;
-  const heading = `<h1>${escapeHtml(version.name)} <small>version ${version.version} · ${escapeHtml(version.stage)} · ${escapeHtml(meta.task)}</small></h1>`;
   if (verb === null)
     return layout(version.name, `${heading}\n<p>This model answers only <code>:predict</code>.</p>`);
   const input = meta.input;
@@ -215,18 +253,62 @@ export function renderModelPage(version: LoadedVersion): string {
     inputName: input.kind === 'image' ? input.inputName : '',
     columns,
   };
-  const body = `${heading}
-<form id="form">
+  const result = `<h2>Prediction: <output id="answer"></output></h2>
+<p><small>answered by version <span id="version"></span></small></p>
+<table id="scores"><thead><tr><th>class</th><th>score</th><th></th></tr></thead><tbody></tbody></table>`;
+  return layout(
+    title,
+    `${heading}\n${tryOut(config, `${controls}\n<button type="submit">Predict</button>`, result)}`,
+  );
+}
+
+/** A customer id or a new customer's basket, and how many products to recommend, for :recommend. */
+function recommenderPage(name: string, recommender: RecommenderMetadata): string {
+  const most = Math.min(MAX_K, recommender.catalogue.length);
+  const customers = recommender.users.slice(0, 2).join(', ');
+  const products = recommender.catalogue
+    .slice(0, 2)
+    .map((p) => `${p.id} (${p.description})`)
+    .join(', ');
+  const label = (id: string, title: string, hint: string, control: string) =>
+    `<label for="${id}"><span>${title}${hint && ` <small>${escapeHtml(hint)}</small>`}</span>${control}</label>`;
+  const controls = [
+    label(
+      'customer',
+      'Customer',
+      customers && `a known customer's id, e.g. ${customers}`,
+      '<input id="customer" autocomplete="off">',
+    ),
+    label(
+      'items',
+      'or the products a new customer bought',
+      `codes separated by commas or spaces${products && `, e.g. ${products}`}`,
+      '<input id="items" autocomplete="off">',
+    ),
+    label(
+      'k',
+      'How many',
+      `1 to ${most}`,
+      `<input id="k" type="number" min="1" max="${most}" step="1" value="${Math.min(10, most)}">`,
+    ),
+    '<button type="submit">Recommend</button>',
+  ].join('\n');
+  const result = `<h2>Recommended for <output id="answer"></output></h2>
+<p><small>answered by version <span id="version"></span></small></p>
+<table id="recommendations"><thead><tr><th>#</th><th>product</th><th>description</th><th>price</th><th>score</th></tr></thead>
+<tbody></tbody></table>`;
+  return tryOut({ name, verb: 'recommend', kind: 'recommend' }, controls, result);
+}
+
+/** The form, the error and the answer of a model page, and the script that links them. */
+function tryOut(config: Record<string, unknown>, controls: string, result: string): string {
+  return `<form id="form">
 ${controls}
-<button type="submit">Predict</button>
 </form>
 <p id="error" role="alert" hidden></p>
 <section id="result" aria-live="polite" hidden>
-<h2>Prediction: <output id="answer"></output></h2>
-<p><small>answered by version <span id="version"></span></small></p>
-<table id="scores"><thead><tr><th>class</th><th>score</th><th></th></tr></thead><tbody></tbody></table>
+${result}
 </section>
 <script type="application/json" id="model">${jsonIsland(config)}</script>
 <script>${script}</script>`;
-  return layout(`${version.name} · Deepline`, body);
 }
