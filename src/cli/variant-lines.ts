@@ -1,5 +1,5 @@
+import { formatAmount } from '../pipeline/automation.js';
 import { formatMetric as round } from '../pipeline/evaluation.js';
-import { formatMoney } from '../pipeline/value.js';
 import type { VariantsReport } from '../pipeline/variants.js';
 
 /** The run's models side by side, a line each: what chose the winner, and what each scored on test. */
@@ -14,7 +14,7 @@ export function variantLines(report: VariantsReport): string[] {
         .join(', ');
       const value =
         v.value &&
-        `, value ${v.value.money ? formatMoney(v.value.amount, v.value.unit) : `${v.value.amount.toFixed(1)} ${v.value.unit}`} per ${v.value.per.toLocaleString('en-US')}`;
+        `, value ${formatAmount(v.value, v.value.amount)} per ${v.value.per.toLocaleString('en-US')}`;
       const mark = v.chosen ? '*' : ' ';
       return `${mark} ${v.name.padEnd(width)}  ${report.metric} ${round(v.validation[report.metric])} · test ${test}${value || ''} · ${v.epochs} epochs in ${v.seconds.toFixed(1)} s`;
     }),

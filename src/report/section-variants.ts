@@ -1,7 +1,8 @@
 import { formatNumber } from '../data/profile.js';
+import { formatAmount } from '../pipeline/automation.js';
 import { lowerIsBetter } from '../pipeline/gates.js';
 import type { Section } from './figure.js';
-import { formatDuration, formatMetric, formatMoney, formatPercent } from './format.js';
+import { formatDuration, formatMetric, formatPercent } from './format.js';
 import { badge, html, table } from './html.js';
 import type { Variants } from './report-data.js';
 
@@ -44,7 +45,5 @@ ${table(header, rows, numeric)}`;
 }
 
 function amount(value: NonNullable<Variants['variants'][number]['value']>): string {
-  return value.money
-    ? formatMoney(value.amount, value.unit)
-    : `${formatNumber(Number(value.amount.toFixed(1)))} ${value.unit}`;
+  return formatAmount(value, value.amount);
 }
