@@ -24,5 +24,7 @@ export function flattenParams(config: PipelineConfig): Record<string, Param> {
   };
   const { name: _name, description: _description, ...settings } = config;
   walk(settings, '');
+  // With a test file, split.test is the schema's default, not a setting the run used.
+  if (config.data.test !== undefined) delete out['data.split.test'];
   return out;
 }

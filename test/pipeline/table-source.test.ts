@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { PipelineConfigError, parsePipelineConfig } from '../../src/pipeline/config.js';
+import { flattenParams } from '../../src/pipeline/params.js';
 import { prepare } from '../../src/pipeline/prepare.js';
 import { readSource } from '../../src/pipeline/source.js';
 
@@ -86,6 +87,11 @@ features:
     if (limited.kind !== 'table') throw new Error('expected a table');
     expect([limited.table.numRows, limited.test!.numRows]).toEqual([8, 8]);
     expect(limited.fingerprint).not.toBe(source.fingerprint);
+    // The run records the test file, not the split.test default it did not use.
+    const params = flattenParams(config);
+    expect(params['data.test']).toBe('test.tsv');
+    expect(params).not.toHaveProperty(['data.split.test']);
+    expect(params['data.split.validation']).toBe(0.25);
   });
 
   test('a missing test file is an error under its key, naming the path', async () => {
