@@ -42,7 +42,8 @@ export interface Prepared {
   rows: { input: number; kept: number; dropped: number; quarantined: number };
   steps: { step: string; rowsDropped: number; cellsChanged: number; detail: string }[];
   quarantine: Quarantine;
-  split: { train: number; validation: number; test: number };
+  /** How many of what went to each part; `unit` says what is counted when it is not table rows. */
+  split: { train: number; validation: number; test: number; unit?: string };
 }
 
 export interface ImageProfile {
@@ -103,7 +104,7 @@ function prepareImages(source: Extract<Source, { kind: 'images' }>, config: Pipe
     rows: { input: total + quarantine.size, kept: total, dropped: 0, quarantined: quarantine.size },
     steps: [],
     quarantine,
-    split: { train: n - held, validation: held, test: test.images.shape[0] },
+    split: { train: n - held, validation: held, test: test.images.shape[0], unit: 'images' },
   };
 }
 

@@ -46,7 +46,8 @@ export interface DataReport {
   cleaning: CleaningSummary[];
   profile?: ColumnSummary[];
   anomalies?: Anomaly[];
-  split: { train: number; validation: number; test: number };
+  /** `unit` names what the counts count when it is not table rows (images, customer × product pairs). */
+  split: { train: number; validation: number; test: number; unit?: string };
 }
 
 export interface CleaningSummary {

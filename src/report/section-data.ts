@@ -41,7 +41,7 @@ function splitTable({ split }: DataReport): Html {
   const total = split.train + split.validation + split.test;
   const row = (name: string, n: number) => [name, formatNumber(n), formatPercent(n, total)];
   return table(
-    ['split', 'rows', 'share'],
+    ['split', split.unit ?? 'rows', 'share'],
     [row('train', split.train), row('validation', split.validation), row('test', split.test)],
     [1, 2],
   );

@@ -60,6 +60,13 @@ describe('binary report with data, training and business value', () => {
     expect(page).not.toContain('Misclassified');
   });
 
+  test("the split table counts rows, or the unit the data's parts are counted in", async () => {
+    expect(page).toContain('<th>split</th><th class="num">rows</th>');
+    const data = binaryReport();
+    data.data!.split.unit = 'customer × product pairs';
+    expect(await renderReport(data)).toContain('<th>split</th><th class="num">customer × product pairs</th>');
+  });
+
   test('is self-contained, with no script', () => {
     expectSelfContained(page);
   });

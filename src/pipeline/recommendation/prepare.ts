@@ -80,7 +80,12 @@ export function preparePurchases(
         };
       }),
       // Counted in customer × product pairs: what the models train and are tested on.
-      split: { train: counts.train, validation: counts.validation, test: counts.test },
+      split: {
+        train: counts.train,
+        validation: counts.validation,
+        test: counts.test,
+        unit: 'customer × product pairs',
+      },
     },
   };
 }
