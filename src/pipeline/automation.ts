@@ -47,11 +47,13 @@ const CURVE_POINTS = 200;
 
 /**
  * The predicted class and its score per row: `width` is 1 for a binary model's one score per row
- * (the positive class's probability), or the class count for rows of softmax outputs.
+ * (the positive class's probability, positive from `threshold` up, as the model serves it), or the
+ * class count for rows of softmax outputs.
  */
 function topScores(
   scores: ArrayLike<number>,
   width: number,
+  threshold: number,
 ): { predicted: Int32Array; confidence: Float64Array } {
   const n = Math.floor(scores.length / width);
   const predicted = new Int32Array(n);
@@ -59,8 +61,8 @@ function topScores(
   for (let i = 0; i < n; i++) {
     if (width === 1) {
       const p = scores[i];
-      predicted[i] = p >= 0.5 ? 1 : 0;
-      confidence[i] = Math.max(p, 1 - p);
+      predicted[i] = p >= threshold ? 1 : 0;
+      confidence[i] = predicted[i] === 1 ? p : 1 - p;
       continue;
     }
     predicted[i] = argmax(scores, i, width);
@@ -74,12 +76,15 @@ class Ranked {
   readonly confidence: Float64Array;
   readonly right: Int32Array;
 
-  constructor(scores: ArrayLike<number>, labels: ArrayLike<number>, width: number) {
+  constructor(scores: ArrayLike<number>, labels: ArrayLike<number>, width: number, threshold: number) {
     if (scores.length % width !== 0)
       throw new EvaluationError(
         `automationValue: ${scores.length} scores do not make rows of ${width} (one per class)`,
       );
-    const { predicted, confidence } = topScores(scores, width);
+    const { predicted, confidence } = topScores(scores, width, threshold);
+    const bad = confidence.findIndex((c) => !Number.isFinite(c));
+    if (bad >= 0)
+      throw new EvaluationError(`automationValue: the scores of row ${bad} are not finite numbers`);
     checkSameLength('automationValue', 'predictions', predicted, 'labels', labels);
     const order = Array.from(predicted, (_, i) => i).sort((a, b) => confidence[b] - confidence[a]);
     this.confidence = Float64Array.from(order, (i) => confidence[i]);
@@ -162,13 +167,21 @@ function checkSpec(spec: AutomationSpec, per: number): void {
 export function automationValue(
   validation: { scores: ArrayLike<number>; labels: ArrayLike<number> },
   test: { scores: ArrayLike<number>; labels: ArrayLike<number> },
-  options: { width: number; spec: AutomationSpec; per?: number; currency?: string },
+  options: {
+    width: number;
+    spec: AutomationSpec;
+    per?: number;
+    currency?: string;
+    /** A binary model's decision threshold (default 0.5). */
+    threshold?: number;
+  },
 ): AutomationReport {
   const { spec, width } = options;
   const per = options.per ?? 1000;
   checkSpec(spec, per);
-  const cut = new Ranked(validation.scores, validation.labels, width).cutFor(spec.precision);
-  const ranked = new Ranked(test.scores, test.labels, width);
+  const threshold = options.threshold ?? 0.5;
+  const cut = new Ranked(validation.scores, validation.labels, width, threshold).cutFor(spec.precision);
+  const ranked = new Ranked(test.scores, test.labels, width, threshold);
   const chosen = ranked.at(cut);
   const errorCost = spec.errorCost ?? 0;
   const saved = per * chosen.coverage * (spec.manualCost - (1 - chosen.precision) * errorCost);
@@ -212,7 +225,7 @@ export function formatAmount(report: Pick<AutomationReport, 'unit' | 'money'>, a
 export function summarizeAutomation(report: AutomationReport): string {
   const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
   const per = report.per.toLocaleString('en-US');
-  return report.chosen.coverage === 0
+  return !Number.isFinite(report.chosen.confidence)
     ? `no confidence reaches ${pct(report.target)} precision on the validation split: every item goes to a person`
     : `the model decides ${pct(report.chosen.coverage)} of items alone at ${pct(report.chosen.precision)} precision ` +
         `(target ${pct(report.target)}; confidence ≥ ${report.chosen.confidence.toFixed(3)}), ` +

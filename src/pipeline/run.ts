@@ -232,6 +232,8 @@ class PipelineRun {
       );
       variants = contest.report;
       if (contest.winner.name !== MAIN_VARIANT) {
+        // Same rows and cleaning: what validation found of them holds for the winner too.
+        contest.winner.prepared.anomalies = prepared.anomalies;
         ({ prepared, model } = contest.winner);
         trained = { epochs: contest.winner.epochs };
       }
@@ -325,6 +327,21 @@ class PipelineRun {
       validation ??= predictFlat(model, prepared.validation.x);
       return validation;
     };
+    const binary = prepared.task === 'binary';
+    const spec =
+      binary && config.value && !('automation' in config.value)
+        ? { ...config.value, positive: prepared.classes[1] }
+        : undefined;
+    let threshold: number | undefined;
+    if (binary) {
+      const wanted = config.evaluate.threshold ?? spec?.threshold ?? 0.5;
+      threshold =
+        wanted === 'best'
+          ? businessValue(validationScores(), prepared.validation.y.values, { ...spec!, threshold: 'best' })
+              .best.threshold
+          : wanted;
+    }
+    // After the threshold: a binary model's automated decisions are the ones it serves.
     const automation =
       config.value && 'automation' in config.value
         ? automationValue(
@@ -332,25 +349,20 @@ class PipelineRun {
             { scores, labels },
             {
               spec: config.value.automation,
-              width: prepared.task === 'binary' ? 1 : prepared.classes.length,
+              width: binary ? 1 : prepared.classes.length,
               per: config.value.per,
               currency: config.value.currency,
+              ...(threshold !== undefined && { threshold }),
             },
           )
         : undefined;
-    let evaluation = evaluateOutputs(prepared.task, scores, labels, prepared.classes);
-    if (prepared.task !== 'binary') return { evaluation, scores, automation };
-    const spec =
-      config.value && !('automation' in config.value)
-        ? { ...config.value, positive: prepared.classes[1] }
-        : undefined;
-    const wanted = config.evaluate.threshold ?? spec?.threshold ?? 0.5;
-    const threshold =
-      wanted === 'best'
-        ? businessValue(validationScores(), prepared.validation.y.values, { ...spec!, threshold: 'best' })
-            .best.threshold
-        : wanted;
-    evaluation = evaluateBinary(scores, labels, {
+    if (threshold === undefined)
+      return {
+        evaluation: evaluateOutputs(prepared.task, scores, labels, prepared.classes),
+        scores,
+        automation,
+      };
+    const evaluation = evaluateBinary(scores, labels, {
       threshold,
       classes: [prepared.classes[0], prepared.classes[1]],
     });

@@ -44,7 +44,8 @@ export const examplesIn = (input: InferenceInput): number =>
     : input.kind === 'records'
       ? input.records.length
       : input.kind === 'recommend'
-        ? 1
+        ? // A basket is scored as the customers who share it, each over the whole catalogue.
+          input.users.length
         : input.images.length;
 
 /**

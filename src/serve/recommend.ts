@@ -94,7 +94,7 @@ export function parseRecommendRequest(
     if (!['customer', 'items', 'k'].includes(key))
       throw new InvalidArgumentError(recommendMessages.unknownKey(key.slice(0, 100)));
   const most = Math.min(MAX_K, meta.catalogue.length);
-  const k = request.k ?? 10;
+  const k = request.k ?? Math.min(10, most);
   if (typeof k !== 'number' || !Number.isInteger(k) || k < 1 || k > most)
     throw new InvalidArgumentError(recommendMessages.k(k, most));
   const hasCustomer = request.customer !== undefined;

@@ -219,7 +219,7 @@ describe('image sources in pipeline files', () => {
     writeFileSync(path, idxPipeline(idxSource, '  split: { validation: 0.2 }\n'));
     const result = await runPipeline(path, { home: join(dir, '.deepline') });
     expect(result.prepared.classes).toEqual(['left', 'top', 'centre']);
-    expect(result.prepared.split).toEqual({ train: 120, validation: 30, test: 45 });
+    expect(result.prepared.split).toEqual({ train: 120, validation: 30, test: 45, unit: 'images' });
     expect(result.evaluation.metrics.accuracy).toBeGreaterThan(0.9);
     expect(result.registered?.version).toBe(1);
   }, 60_000);

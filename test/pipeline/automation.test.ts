@@ -103,7 +103,31 @@ describe('automationValue', () => {
     expect(formatAmount(r, 1234.5)).toBe('1,234.50');
   });
 
+  test("a binary model's rows are decided at its own threshold, as it serves them", () => {
+    // At threshold 0.3 a score of 0.4 is a positive decision, 0.4 sure; at 0.5 it is a negative one.
+    const scores = [...Array(100).fill(0.4), ...Array(100).fill(0.9)];
+    const labels = [...Array(100).fill(1), ...Array(100).fill(1)];
+    const spec = { precision: 0.95, manualCost: 1 };
+    const at03 = automationValue({ scores, labels }, { scores, labels }, { spec, width: 1, threshold: 0.3 });
+    expect(at03.chosen).toEqual({ confidence: expect.closeTo(0.4, 6), coverage: 1, precision: 1 });
+    const at05 = automationValue({ scores, labels }, { scores, labels }, { spec, width: 1 });
+    expect(at05.chosen).toEqual({ confidence: expect.closeTo(0.9, 6), coverage: 0.5, precision: 1 });
+  });
+
+  test('a cut found on validation that no test row reaches is said as such', () => {
+    const test = { scores: rows([[0, 0.5]]), labels: [0] };
+    const r = automationValue(validation, test, { spec: { precision: 0.95, manualCost: 1 }, width: 3 });
+    expect(r.chosen.coverage).toBe(0);
+    expect(summarizeAutomation(r)).toMatch(/^the model decides 0\.0% of items alone .*confidence ≥ 0\.800/);
+  });
+
   test('bad settings and shapes are errors that name them', () => {
+    expect(() =>
+      automationValue({ scores: [0.9, Number.NaN], labels: [1, 0] }, validation, {
+        spec: { precision: 0.9, manualCost: 1 },
+        width: 1,
+      }),
+    ).toThrow(/the scores of row 1 are not finite numbers/);
     const spec = { precision: 1.5, manualCost: 1 };
     expect(() => automationValue(validation, validation, { spec, width: 3 })).toThrow(
       /value\.automation\.precision is 1\.5/,
