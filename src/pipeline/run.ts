@@ -4,13 +4,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { DataError } from '../data/read-errors.js';
 import { validate } from '../data/validate.js';
-import {
-  type ModelVersion,
-  openRegistry,
-  ProductionChangedError,
-  type Registry,
-  type RunRecord,
-} from '../registry/index.js';
+import { type ModelVersion, openRegistry, type Registry, type RunRecord } from '../registry/index.js';
 import type { Model } from '../train/model.js';
 import {
   type ArtifactMetadata,
@@ -22,7 +16,7 @@ import {
 import { type AutomationReport, automationValue } from './automation.js';
 import { checkAgainstTask, compareMetric } from './checks.js';
 import { loadPipelineConfig, type PipelineConfig } from './config.js';
-import { type Evaluation, evaluateBinary, formatMetric, mistakes } from './evaluation.js';
+import { type Evaluation, evaluateBinary, mistakes } from './evaluation.js';
 import { checkGates, type GateResult } from './gates.js';
 import { sourceName } from './image-config.js';
 import { flattenParams } from './params.js';
@@ -34,6 +28,7 @@ import {
   type Production,
   scoreProduction,
 } from './production.js';
+import { nextCommands, registerAndPromote } from './promotion.js';
 import { type RankingResult, runRecommendation } from './recommendation/run.js';
 import { readSource, type Source } from './source.js';
 import { type EpochLog, modelFor, type StatusUpdate, train } from './training.js';
@@ -270,7 +265,7 @@ class PipelineRun {
       await this.#stage('register', 'Compare, register and promote', () =>
         this.#register(result, production, prepared, runId),
       );
-    result.next = nextCommands(result, runId);
+    result.next = nextCommands(result, runId, true);
 
     let run = registry.finishRun(runId, { status: 'finished', metrics: evaluation.metrics });
     await rm(checkpoints, { recursive: true, force: true });
@@ -402,32 +397,7 @@ class PipelineRun {
         );
       }
     }
-    if (!config.output.register || !result.gates.passed) return;
-    result.registered = registry.registerModel({
-      name: config.name,
-      source: result.artifactPath,
-      runId,
-      metrics: result.evaluation.metrics,
-    });
-    if (config.output.promote !== 'auto') return;
-    const comparison = result.production;
-    if (production && !comparison) {
-      result.notes.push('not promoted: it could not be compared with production');
-      return;
-    }
-    if (comparison && !comparison.beats) return;
-    const reason = comparison
-      ? `${metric} ${formatMetric(comparison.candidate)} beats v${comparison.version}'s ${formatMetric(comparison.production)}`
-      : 'first model to pass the gates';
-    try {
-      result.registered = registry.promote(config.name, result.registered.version, reason, {
-        expectedProduction: production?.version.version ?? null,
-      });
-      result.promoted = true;
-    } catch (e) {
-      if (!(e instanceof ProductionChangedError)) throw e;
-      result.notes.push(`not promoted: ${e.message}`);
-    }
+    registerAndPromote(registry, config, result, production, runId, metric);
   }
 
   #metadata(
@@ -465,20 +435,6 @@ class PipelineRun {
 function strip(p: Prepared): RunResult['prepared'] {
   const { train: _a, validation: _b, test: _c, testTable: _d, quarantine: _e, ...rest } = p;
   return rest;
-}
-
-function nextCommands(result: Omit<RunResult, 'run'>, runId: string): string[] {
-  const next: string[] = [];
-  const registered = result.registered;
-  if (registered) {
-    const ref = result.promoted
-      ? `${registered.name}@production`
-      : `${registered.name}:${registered.version}`;
-    next.push(`deepline serve --model ${ref}`, `deepline evaluate ${ref} <new labelled data>`);
-    if (!result.promoted) next.push(`deepline models promote ${registered.name} ${registered.version}`);
-  }
-  next.push(`deepline runs show ${runId}`);
-  return next;
 }
 
 function misclassified(prepared: Prepared, evaluation: Evaluation, scores: Float32Array): Misclassified[] {

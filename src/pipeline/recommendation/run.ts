@@ -1,14 +1,13 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { Registry, RunRecord } from '../../registry/index.js';
-import { ProductionChangedError } from '../../registry/index.js';
 import { setSeed } from '../../tensor/random.js';
 import type { Logs } from '../../train/callback.js';
 import { deeplineVersion, writeArtifact } from '../artifact.js';
 import { type PipelineConfig, PipelineConfigError } from '../config.js';
-import { formatMetric } from '../evaluation.js';
 import { checkGates, toGate } from '../gates.js';
 import { compare, type Production } from '../production.js';
+import { nextCommands, registerAndPromote } from '../promotion.js';
 import type { RunOptions, RunResult } from '../run.js';
 import type { Source } from '../source.js';
 import type { EpochLog, StatusUpdate } from '../training.js';
@@ -224,7 +223,7 @@ export async function runRecommendation(source: Source, ctx: RecommendationRun):
     await ctx.stage('register', 'Compare, register and promote', () =>
       register(ctx, result, metric, () => productionRanking(ctx.production!, data, candidates)),
     );
-  result.next = nextCommands(result, runId);
+  result.next = nextCommands(result, runId, false);
   let run = registry.finishRun(runId, { status: 'finished', metrics });
   if (ctx.options.report && !ctx.options.trainOnly) {
     const reportPath = config.output.report
@@ -309,44 +308,5 @@ function register(
         `production v${production.version.version} could not rank the test purchases: ${score.reason}`,
       );
   }
-  if (!config.output.register || !result.gates.passed) return;
-  result.registered = registry.registerModel({
-    name: config.name,
-    source: result.artifactPath,
-    runId: ctx.run.id,
-    metrics: result.evaluation.metrics,
-  });
-  if (config.output.promote !== 'auto') return;
-  const comparison = result.production;
-  if (production && !comparison) {
-    result.notes.push('not promoted: it could not be compared with production');
-    return;
-  }
-  if (comparison && !comparison.beats) return;
-  const reason = comparison
-    ? `${metric} ${formatMetric(comparison.candidate)} beats v${comparison.version}'s ${formatMetric(comparison.production)}`
-    : 'first model to pass the gates';
-  try {
-    result.registered = registry.promote(config.name, result.registered.version, reason, {
-      expectedProduction: production?.version.version ?? null,
-    });
-    result.promoted = true;
-  } catch (e) {
-    if (!(e instanceof ProductionChangedError)) throw e;
-    result.notes.push(`not promoted: ${e.message}`);
-  }
-}
-
-function nextCommands(result: Omit<RunResult, 'run'>, runId: string): string[] {
-  const next: string[] = [];
-  const registered = result.registered;
-  if (registered) {
-    const ref = result.promoted
-      ? `${registered.name}@production`
-      : `${registered.name}:${registered.version}`;
-    next.push(`deepline serve --model ${ref}`);
-    if (!result.promoted) next.push(`deepline models promote ${registered.name} ${registered.version}`);
-  }
-  next.push(`deepline runs show ${runId}`);
-  return next;
+  registerAndPromote(registry, config, result, production, ctx.run.id, metric);
 }
