@@ -7,7 +7,7 @@ import { describe, expect, test } from 'vitest';
 import { parsePipelineConfig } from '../../src/pipeline/config.js';
 import { runPipeline } from '../../src/pipeline/run.js';
 import { readSource } from '../../src/pipeline/source.js';
-import { deepline, finished, start, tempDir } from '../cli/helpers.js';
+import { deepline, finished, listening, start, tempDir } from '../cli/helpers.js';
 
 // The image-classifier template end to end on a small folder of generated pictures: init, point
 // it at the folder, run, serve, classify an upload of another size. Then an IDX pair, and the
@@ -123,15 +123,7 @@ describe('deepline init image-classifier', () => {
 
     const server = start(['serve', '--port', '0'], dir, env);
     const done = finished(server);
-    const url = await new Promise<string>((resolve, reject) => {
-      let err = '';
-      server.stderr!.on('data', (d) => {
-        err += d;
-        const m = err.match(/serving at (http:\/\/127\.0\.0\.1:\d+)/);
-        if (m) resolve(m[1]);
-      });
-      server.on('exit', () => reject(new Error(err)));
-    });
+    const url = await listening(server);
     try {
       const random = stream(99);
       const shapes = Object.keys(colours) as Shape[];

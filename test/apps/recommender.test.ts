@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { deepline, finished, start, tempDir } from '../cli/helpers.js';
+import { deepline, finished, listening, start, tempDir } from '../cli/helpers.js';
 
 // The recommender template as a user runs it, on a slice of Online Retail so that it stays fast:
 // init → run (three models compared, registered, report) → serve → :recommend.
@@ -40,15 +40,7 @@ describe('deepline init recommender', () => {
 
     const server = start(['serve', '--port', '0'], dir, env);
     const done = finished(server);
-    const url = await new Promise<string>((resolve, reject) => {
-      let err = '';
-      server.stderr!.on('data', (d) => {
-        err += d;
-        const m = err.match(/serving at (http:\/\/127\.0\.0\.1:\d+)/);
-        if (m) resolve(m[1]);
-      });
-      server.on('exit', () => reject(new Error(err)));
-    });
+    const url = await listening(server);
     const ask = async (body: unknown, path = 'recommender:recommend') => {
       const response = await fetch(`${url}/v1/models/${path}`, {
         method: 'POST',

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { deepline, finished, start, tempDir } from '../cli/helpers.js';
+import { deepline, serving, tempDir } from '../cli/helpers.js';
 
 // The support-router template end to end on a slice of BANKING77: init, run (both models trained
 // and compared, tested on the official test file), report, serve, and a raw message routed. Then
@@ -42,25 +42,6 @@ function shrink(yaml: string): string {
     .replace(/accuracy >= 0\.85/, 'accuracy >= 0.05');
   expect(edited).not.toBe(yaml);
   return edited;
-}
-
-async function serving(dir: string, env: Record<string, string>) {
-  const server = start(['serve', '--port', '0'], dir, env);
-  const done = finished(server);
-  const url = await new Promise<string>((resolve, reject) => {
-    let err = '';
-    server.stderr!.on('data', (d) => {
-      err += d;
-      const m = err.match(/serving at (http:\/\/127\.0\.0\.1:\d+)/);
-      if (m) resolve(m[1]);
-    });
-    server.on('exit', () => reject(new Error(err)));
-  });
-  const stop = async () => {
-    server.kill('SIGTERM');
-    return done;
-  };
-  return { url, stop };
 }
 
 describe('deepline init support-router', () => {

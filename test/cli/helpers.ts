@@ -45,3 +45,28 @@ export function finished(child: ChildProcess): Promise<Result> {
 export function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'deepline-cli-'));
 }
+
+/** The address a `deepline serve` process says it listens on; rejects with its stderr if it exits first. */
+export function listening(server: ChildProcess): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let err = '';
+    server.stderr!.on('data', (d) => {
+      err += d;
+      const m = err.match(/serving at (http:\/\/127\.0\.0\.1:\d+)/);
+      if (m) resolve(m[1]);
+    });
+    server.on('exit', () => reject(new Error(err)));
+  });
+}
+
+/** `deepline serve` on a free port from `dir`: its address, and a stop that sends SIGTERM and waits. */
+export async function serving(dir: string, env: Record<string, string>) {
+  const server = start(['serve', '--port', '0'], dir, env);
+  const done = finished(server);
+  const url = await listening(server);
+  const stop = async () => {
+    server.kill('SIGTERM');
+    return done;
+  };
+  return { url, stop };
+}

@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { deepline, finished, start, tempDir } from './helpers.js';
+import { deepline, finished, listening, start, tempDir } from './helpers.js';
 
 // `deepline serve` as an operator runs it: a registered model behind TF Serving's REST API,
 // answering raw records, then a clean stop on SIGTERM.
@@ -18,15 +18,7 @@ describe('deepline serve', () => {
 
     const server = start(['serve', '--port', '0'], dir, env);
     const done = finished(server);
-    const url = await new Promise<string>((resolve, reject) => {
-      let err = '';
-      server.stderr!.on('data', (d) => {
-        err += d;
-        const m = err.match(/serving at (http:\/\/127\.0\.0\.1:\d+)/);
-        if (m) resolve(m[1]);
-      });
-      server.on('exit', () => reject(new Error(err)));
-    });
+    const url = await listening(server);
 
     const status = await (await fetch(`${url}/v1/models/churn`)).json();
     expect(status.model_version_status).toEqual([
