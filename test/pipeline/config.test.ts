@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
-import { PipelineConfigError, parsePipelineConfig } from '../../src/pipeline/config.js';
+import { parsePipelineConfig } from '../../src/pipeline/config.js';
+import { errorOf } from './config-error.js';
 
 const minimal = `
 name: churn
@@ -8,16 +9,6 @@ data:
   source: customers.csv
   label: Churn
 `;
-
-function errorOf(text: string, source = 'p.yaml'): string {
-  try {
-    parsePipelineConfig(text, source);
-  } catch (e) {
-    expect(e).toBeInstanceOf(PipelineConfigError);
-    return (e as Error).message;
-  }
-  throw new Error('expected the config to be refused');
-}
 
 describe('pipeline file', () => {
   test('defaults fill every section a minimal file leaves out', () => {

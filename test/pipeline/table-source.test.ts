@@ -2,10 +2,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { PipelineConfigError, parsePipelineConfig } from '../../src/pipeline/config.js';
+import { parsePipelineConfig } from '../../src/pipeline/config.js';
 import { flattenParams } from '../../src/pipeline/params.js';
 import { prepare } from '../../src/pipeline/prepare.js';
 import { readSource } from '../../src/pipeline/source.js';
+import { errorOf } from './config-error.js';
 
 // How a pipeline file reads files that do not explain themselves (no extension, no header, bare
 // quotes) and a dataset's official test split given as its own file.
@@ -21,16 +22,6 @@ const messages = (n: number, offset = 0) =>
     { length: n },
     (_, i) => `${(i + offset) % 4 === 0 ? 'spam' : 'ham'}\tmessage "${i + offset}" here\n`,
   ).join('');
-
-function errorOf(text: string): string {
-  try {
-    parsePipelineConfig(text, 'p.yaml');
-  } catch (e) {
-    expect(e).toBeInstanceOf(PipelineConfigError);
-    return (e as Error).message;
-  }
-  throw new Error('expected the config to be refused');
-}
 
 describe('data: format, columns, header, quote', () => {
   test('read a tab-separated file with no extension and no header, bare quotes as text', async () => {

@@ -2,11 +2,12 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { PipelineConfigError, parsePipelineConfig } from '../../src/pipeline/config.js';
+import { parsePipelineConfig } from '../../src/pipeline/config.js';
 import { runPipeline } from '../../src/pipeline/run.js';
 import { describeCandidate, variantConfig } from '../../src/pipeline/variants.js';
 import { renderReport } from '../../src/report/index.js';
 import { runReportData } from '../../src/report/run-report.js';
+import { errorOf } from './config-error.js';
 
 const base = `
 name: reviews
@@ -25,16 +26,6 @@ train:
 /** The 1-based line of the first line of `text` holding `needle`. */
 const lineOf = (text: string, needle: string): number =>
   text.split('\n').findIndex((l) => l.includes(needle)) + 1;
-
-function errorOf(text: string): string {
-  try {
-    parsePipelineConfig(text, 'p.yaml');
-  } catch (e) {
-    expect(e).toBeInstanceOf(PipelineConfigError);
-    return (e as Error).message;
-  }
-  throw new Error('expected the config to be refused');
-}
 
 describe('variants in the pipeline file', () => {
   const tfidf = `${base}variants:

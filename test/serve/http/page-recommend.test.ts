@@ -1,14 +1,14 @@
-import { type Browser, chromium, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import type { RecommenderMetadata } from '../../../src/pipeline/recommendation/metadata.js';
 import { pageSecurityPolicy, renderModelPage } from '../../../src/serve/page.js';
-import { listen, type RunningServer } from '../../../src/serve/server.js';
 import type {
   InferenceInput,
   InferenceOutput,
   LoadedVersion,
   VersionSelector,
 } from '../../../src/serve/types.js';
+import { browserPages } from './browser-pages.js';
 import { FakeServing } from './fake-serving.js';
 
 // The recommender's page in headless Chromium: a person asks for a known customer or a new
@@ -80,31 +80,8 @@ class ShopServing extends FakeServing {
   }
 }
 
-let serving: ShopServing;
-let server: RunningServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  serving = new ShopServing();
-  server = await listen(serving, { port: 0, logger: false });
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-/** A page that records what the browser complains about, content security policy violations included. */
-async function open(path: string): Promise<{ page: Page; complaints: string[] }> {
-  const page = await browser.newPage();
-  const complaints: string[] = [];
-  page.on('console', (message) => {
-    if (message.type() === 'error') complaints.push(message.text());
-  });
-  page.on('pageerror', (error) => complaints.push(error.message));
-  await page.goto(`${server.url}${path}`);
-  return { page, complaints };
-}
+const serving = new ShopServing();
+const { open } = browserPages(serving);
 
 const shownRows = (page: Page) =>
   page.$$eval('#recommendations tbody tr', (trs) =>

@@ -1,39 +1,15 @@
-import { type Browser, chromium, type Page } from 'playwright-core';
 import { PNG } from 'pngjs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { renderModelPage } from '../../../src/serve/page.js';
-import { listen, type RunningServer } from '../../../src/serve/server.js';
+import { browserPages } from './browser-pages.js';
 import { FakeServing } from './fake-serving.js';
 
 // The page per model in headless Chromium: a person fills the form or drops an image, the page
 // posts to the REST API and shows the prediction. The fake's scores are fixed; what is tested is
 // the page and the REST path behind it.
 
-let serving: FakeServing;
-let server: RunningServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  serving = new FakeServing();
-  server = await listen(serving, { port: 0, logger: false });
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-/** A page that records what the browser complains about, content security policy violations included. */
-async function open(path: string): Promise<{ page: Page; complaints: string[] }> {
-  const page = await browser.newPage();
-  const complaints: string[] = [];
-  page.on('console', (message) => {
-    if (message.type() === 'error') complaints.push(message.text());
-  });
-  page.on('pageerror', (error) => complaints.push(error.message));
-  await page.goto(`${server.url}${path}`);
-  return { page, complaints };
-}
+const serving = new FakeServing();
+const { open } = browserPages(serving);
 
 describe('the model page in Chromium', () => {
   it('classifies the record filled into the form and shows every class score', async () => {
